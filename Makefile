@@ -1,0 +1,46 @@
+# Pravila: `make run` sets up and serves, `make test` sets up and tests.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format check messages seed clean
+
+# Re-install whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_seed --if-empty
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Load the seed content again (entries editors changed are kept as they are).
+seed: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_seed
+
+# Regenerate the translation catalogues after changing UI strings, then compile them.
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages --locale ru --locale en --ignore '.venv/*' --no-obsolete
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

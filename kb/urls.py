@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from kb import views
+from kb.models import KIND_PATHS
+
+kind_patterns = []
+for kind, segment in KIND_PATHS.items():
+    kind_patterns += [
+        path(f"{segment}/", views.EntryListView.as_view(kind=kind), name=f"{kind}_list"),
+        path(
+            f"{segment}/<slug:slug>/",
+            views.EntryDetailView.as_view(kind=kind),
+            name=f"{kind}_detail",
+        ),
+    ]
+
+kb_patterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    *kind_patterns,
+    path("tags/", views.TagListView.as_view(), name="tag_list"),
+    path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
+    path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source_detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
+]
+
+urlpatterns = [
+    path("", include((kb_patterns, "kb"))),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,189 @@
+"""Pages staff read. Views stay thin: the reading logic lives in EntryQuerySet."""
+
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView, TemplateView
+
+from kb.models import KIND_PLURALS, Entry, Kind, Source, Status, Tag
+
+LIST_PAGE_SIZE = 30
+HOME_SITUATIONS = 8
+MAX_QUERY_LENGTH = 500
+
+
+def requested_tag_slugs(request) -> list[str]:
+    """The `?tag=` values of a request, de-duplicated, in order."""
+    return list(dict.fromkeys(s for s in request.GET.getlist("tag") if s))[:10]
+
+
+def requested_kind(request) -> str | None:
+    kind = request.GET.get("kind")
+    return kind if kind in Kind.values else None
+
+
+def tag_cloud(entries: QuerySet[Entry] | None = None) -> QuerySet[Tag]:
+    """Tags with the number of published entries (of `entries`, when given) that carry them."""
+    published = Q(tagged_entries__content_object__status=Status.PUBLISHED)
+    if entries is not None:
+        published &= Q(tagged_entries__content_object__in=entries)
+    return (
+        Tag.objects.annotate(entry_count=Count("tagged_entries", filter=published, distinct=True))
+        .filter(entry_count__gt=0)
+        .order_by("name")
+    )
+
+
+class HomeView(TemplateView):
+    template_name = "kb/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        published = Entry.objects.published().for_listing()
+        return super().get_context_data(
+            rules=published.of_kind(Kind.RULE),
+            situations=published.of_kind(Kind.SITUATION).order_by("-view_count", "title")[
+                :HOME_SITUATIONS
+            ],
+            situation_count=Entry.objects.published().of_kind(Kind.SITUATION).count(),
+            principles=Entry.objects.published()
+            .of_kind(Kind.PRINCIPLE)
+            .only("kind", "slug", "title"),
+            cases=published.of_kind(Kind.CASE),
+            tags=tag_cloud(),
+            **kwargs,
+        )
+
+
+class EntryListView(ListView):
+    """All published entries of one kind, optionally narrowed to entries with all given tags."""
+
+    kind: str = ""
+    template_name = "kb/entry_list.html"
+    context_object_name = "entries"
+    paginate_by = LIST_PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[Entry]:
+        self.tag_slugs = requested_tag_slugs(self.request)
+        self.active_tags = list(Tag.objects.filter(slug__in=self.tag_slugs))
+        return (
+            Entry.objects.published()
+            .of_kind(self.kind)
+            .tagged_with_all(self.tag_slugs)
+            .for_listing()
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            kind=self.kind,
+            heading=KIND_PLURALS[Kind(self.kind)],
+            active_tags=self.active_tags,
+            tag_slugs=self.tag_slugs,
+            narrowing_tags=tag_cloud(self.object_list.values("pk")).exclude(
+                slug__in=self.tag_slugs
+            ),
+        )
+        return context
+
+
+class EntryDetailView(DetailView):
+    """One entry with its steps, grounds and links. Drafts are shown only to editors."""
+
+    kind: str = ""
+    template_name = "kb/entry_detail.html"
+    context_object_name = "entry"
+
+    def get_queryset(self) -> QuerySet[Entry]:
+        entries = Entry.objects.of_kind(self.kind).for_page()
+        if not self.request.user.has_perm("kb.view_entry"):
+            entries = entries.published()
+        return entries
+
+    def get_object(self, queryset: QuerySet[Entry] | None = None) -> Entry:
+        entry = super().get_object(queryset)
+        if entry.is_published:
+            # A counter, not an edit: bypass save() so `updated_at` keeps its meaning.
+            Entry.objects.filter(pk=entry.pk).update(view_count=F("view_count") + 1)
+        return entry
+
+
+class TagListView(ListView):
+    template_name = "kb/tag_list.html"
+    context_object_name = "tags"
+
+    def get_queryset(self) -> QuerySet[Tag]:
+        return tag_cloud()
+
+
+class TagDetailView(ListView):
+    """Entries with this tag and every other `?tag=`, of every kind or one `?kind=`."""
+
+    template_name = "kb/tag_detail.html"
+    context_object_name = "entries"
+    paginate_by = LIST_PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[Entry]:
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag_slugs = [self.tag.slug] + [
+            s for s in requested_tag_slugs(self.request) if s != self.tag.slug
+        ]
+        self.kind = requested_kind(self.request)
+        self.in_tags = (
+            Entry.objects.published().tagged_with_all(self.tag_slugs).order_by().values("pk")
+        )
+        return Entry.objects.filter(pk__in=self.in_tags).of_kind(self.kind).for_listing()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        kind_counts = dict(
+            Entry.objects.filter(pk__in=self.in_tags)
+            .order_by()
+            .values_list("kind")
+            .annotate(n=Count("pk"))
+        )
+        context.update(
+            tag=self.tag,
+            kind=self.kind,
+            extra_tags=list(Tag.objects.filter(slug__in=self.tag_slugs[1:])),
+            tag_slugs=self.tag_slugs,
+            kinds=[(k, KIND_PLURALS[k], kind_counts.get(k.value, 0)) for k in Kind],
+            narrowing_tags=tag_cloud(self.in_tags).exclude(slug__in=self.tag_slugs),
+        )
+        return context
+
+
+class SourceDetailView(DetailView):
+    model = Source
+    template_name = "kb/source_detail.html"
+    context_object_name = "source"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            entries=self.object.entries.published().for_listing().order_by("kind", "title"),
+            **kwargs,
+        )
+
+
+class SearchView(ListView):
+    """A plain search over published entries; every word must appear somewhere."""
+
+    template_name = "kb/search.html"
+    context_object_name = "entries"
+    paginate_by = LIST_PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[Entry]:
+        self.query = " ".join(self.request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+        self.kind = requested_kind(self.request)
+        words = self.query.split()[:10]
+        if not words:
+            return Entry.objects.none()
+        entries = Entry.objects.published().of_kind(self.kind)
+        for word in words:
+            entries = entries.filter(
+                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
+            )
+        return entries.for_listing()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(query=self.query, kind=self.kind, **kwargs)

@@ -1,0 +1,48 @@
+"""Settings come from the environment; production refuses to start without its secrets."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-" + "k3j4h5g6f7d8s9a0" * 3,
+    "DJANGO_ALLOWED_HOSTS": "kb.example.com",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_debug_off_without_a_secret_key_refuses_to_start():
+    result = manage("check", **{**PRODUCTION, "DJANGO_SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_off_without_allowed_hosts_refuses_to_start():
+    result = manage("check", **{**PRODUCTION, "DJANGO_ALLOWED_HOSTS": ""})
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS must be set" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_development_defaults_need_no_environment():
+    result = manage("check")
+    assert result.returncode == 0, result.stderr
