@@ -1,8 +1,10 @@
 """Pages staff read. Views stay thin: the reading logic lives in EntryQuerySet."""
 
+import re
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -13,12 +15,22 @@ HOME_SITUATIONS = 8
 MAX_QUERY_LENGTH = 500
 
 
-def requested_tag_slugs(request) -> list[str]:
-    """The `?tag=` values of a request, de-duplicated, in order."""
-    return list(dict.fromkeys(s for s in request.GET.getlist("tag") if s))[:10]
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def requested_kind(request) -> str | None:
+def requested_tag_slugs(request: HttpRequest) -> list[str]:
+    """The well-formed `?tag=` values of a request, de-duplicated, in order."""
+    return list(dict.fromkeys(s for s in request.GET.getlist("tag") if SLUG.match(s)))[:10]
+
+
+def requested_query(request: HttpRequest) -> str:
+    """The `?q=` text with control characters and extra spaces removed, and length capped."""
+    text = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", ""))
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def requested_kind(request: HttpRequest) -> str | None:
     kind = request.GET.get("kind")
     return kind if kind in Kind.values else None
 
@@ -173,7 +185,7 @@ class SearchView(ListView):
     paginate_by = LIST_PAGE_SIZE
 
     def get_queryset(self) -> QuerySet[Entry]:
-        self.query = " ".join(self.request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+        self.query = requested_query(self.request)
         self.kind = requested_kind(self.request)
         words = self.query.split()[:10]
         if not words:

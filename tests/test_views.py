@@ -183,6 +183,15 @@ def test_list_with_unknown_tag_shows_an_empty_state(client):
     assert "Нет записей со всеми этими тегами" in response.content.decode()
 
 
+@pytest.mark.parametrize("tag", ["\x00", "сроки", "a" * 500, "'; DROP TABLE kb_entry; --", "%00"])
+def test_odd_tag_parameters_are_ignored_not_errors(client, tag):
+    make_entry(title="Про сроки", tags=["сроки"])
+    for url in [reverse("kb:situation_list"), reverse("kb:tag_detail", args=["sroki"])]:
+        response = client.get(url, {"tag": tag})
+        assert response.status_code == 200
+        assert "Про сроки" in response.content.decode()
+
+
 def test_list_pages_paginate(client):
     for n in range(35):
         make_entry(title=f"Ситуация {n:02d}")
