@@ -23,6 +23,7 @@ from kb.models import (
     Situation,
     Source,
     Status,
+    Synonym,
     Tag,
 )
 
@@ -251,6 +252,12 @@ class TagAdmin(admin.ModelAdmin):
     @admin.display(description=_("entries"), ordering="entry_total")
     def entry_count(self, obj: Tag) -> int:
         return obj.entry_total
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "updated_at")
+    search_fields = ("words",)
 
 
 admin.site.site_header = _("Pravila: editors' admin")

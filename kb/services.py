@@ -56,12 +56,16 @@ def entry_fingerprint(entry: Entry) -> str:
     return hashlib.sha256(encoded).hexdigest()
 
 
-def read_seed(seed_dir: Path = SEED_DIR) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def read_seed(seed_dir: Path | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The sources and the entries (each with its `kind`) of the seed files."""
+    seed_dir = seed_dir or SEED_DIR
 
     def read(name: str) -> list[dict[str, Any]]:
-        with (seed_dir / name).open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle) or []
+        try:
+            with (seed_dir / name).open(encoding="utf-8") as handle:
+                return yaml.safe_load(handle) or []
+        except (OSError, yaml.YAMLError) as error:
+            raise SeedError(f"{name}: {error}") from error
 
     sources = read("sources.yaml")
     entries = [{**item, "kind": kind} for kind, name in SEED_FILES.items() for item in read(name)]
@@ -73,7 +77,7 @@ def read_seed(seed_dir: Path = SEED_DIR) -> tuple[list[dict[str, Any]], list[dic
 
 
 @transaction.atomic
-def load_seed(*, seed_dir: Path = SEED_DIR) -> SeedReport:
+def load_seed(*, seed_dir: Path | None = None) -> SeedReport:
     """Create or update the seed content; leave entries that editors changed as they are.
 
     Each seeded entry remembers the fingerprint of what the seed set. If the entry no longer

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "taggit",
     "adminsortable2",
+    "ninja",
     "kb",
 ]
 

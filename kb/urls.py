@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kb import views
+from kb.api import api
 from kb.models import KIND_PATHS
 
 kind_patterns = []
@@ -26,6 +27,7 @@ kb_patterns = [
 
 urlpatterns = [
     path("", include((kb_patterns, "kb"))),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

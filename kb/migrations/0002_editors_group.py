@@ -1,4 +1,4 @@
-"""The Editors group: exactly the rights to maintain entries, steps, tags and sources."""
+"""The Editors group: exactly the rights to maintain entries, steps, tags, sources, synonyms."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -13,6 +13,7 @@ EDITOR_MODELS = [
     "source",
     "tag",
     "taggedentry",
+    "synonym",
 ]
 ACTIONS = ["add", "change", "delete", "view"]
 
