@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from kb.models import Entry, Kind, Response, Situation, Source, Tag
+from kb.models import Entry, Kind, Response, Situation, Source, Synonym, Tag
 from tests.factories import make_entry, make_source
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +18,7 @@ def content():
     make_entry(Kind.RULE, title="Обещать меньше", number=1)
     make_entry(Kind.PRINCIPLE, title="Доверие")
     make_entry(Kind.CASE, title="Авиакомпания", lesson="Урок")
+    Synonym.objects.create(words="клиент, заказчик")
     return situation
 
 
@@ -46,7 +47,7 @@ def test_every_admin_page_opens(admin_client, content, model_admin):
 
 
 def test_every_content_model_has_an_admin():
-    for model in [Entry, Situation, Response, Source, Tag]:
+    for model in [Entry, Situation, Response, Source, Tag, Synonym]:
         assert admin.site.is_registered(model)
 
 

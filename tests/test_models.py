@@ -1,7 +1,19 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from kb.models import Case, Entry, Kind, Principle, Response, Rule, Situation, Source, Status, Tag
+from kb.models import (
+    Case,
+    Entry,
+    Kind,
+    Principle,
+    Response,
+    Rule,
+    Situation,
+    Source,
+    Status,
+    Synonym,
+    Tag,
+)
 from kb.text import make_slug, transliterate
 from tests.factories import make_entry, make_source
 
@@ -155,3 +167,10 @@ def test_source_slug_str_and_natural_key():
 def test_entry_natural_key_lookup():
     entry = make_entry(title="Доверие", kind=Kind.PRINCIPLE)
     assert Entry.objects.get_by_natural_key("doverie") == entry
+
+
+def test_synonym_groups_are_normalised():
+    group = Synonym.objects.create(words=" Заказчик,клиент ,  покупатель, клиент,, Ёмкость ")
+    assert group.terms() == ["заказчик", "клиент", "покупатель", "емкость"]
+    assert group.words == "заказчик, клиент, покупатель, емкость"
+    assert str(group) == "заказчик = клиент = покупатель = емкость"
