@@ -47,6 +47,15 @@ def tag_cloud(entries: QuerySet[Entry] | None = None) -> QuerySet[Tag]:
     )
 
 
+def weighted(tags: QuerySet[Tag], steps: int = 4) -> list[Tag]:
+    """The tags of a cloud, each with a `weight` from 1 to `steps` by how often it is used."""
+    tags = list(tags)
+    most = max((tag.entry_count for tag in tags), default=1)
+    for tag in tags:
+        tag.weight = 1 + (steps - 1) * (tag.entry_count - 1) // max(most - 1, 1)
+    return tags
+
+
 class HomeView(TemplateView):
     template_name = "kb/home.html"
 
@@ -62,7 +71,7 @@ class HomeView(TemplateView):
             .of_kind(Kind.PRINCIPLE)
             .only("kind", "slug", "title"),
             cases=published.of_kind(Kind.CASE),
-            tags=tag_cloud(),
+            tags=weighted(tag_cloud()),
             **kwargs,
         )
 
@@ -124,8 +133,8 @@ class TagListView(ListView):
     template_name = "kb/tag_list.html"
     context_object_name = "tags"
 
-    def get_queryset(self) -> QuerySet[Tag]:
-        return tag_cloud()
+    def get_queryset(self) -> list[Tag]:
+        return weighted(tag_cloud())
 
 
 class TagDetailView(ListView):

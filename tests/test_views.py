@@ -1,3 +1,7 @@
+import re
+from html.parser import HTMLParser
+from itertools import pairwise
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -275,3 +279,53 @@ def test_static_assets_are_served_by_the_app_and_no_cdn_is_used(client):
         html = client.get(url).content.decode()
         assert "cdn" not in html.lower()
         assert "https://" not in html.replace("https://www.w3.org", "")
+
+
+class HeadingOutline(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.levels: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if re.fullmatch(r"h[1-6]", tag):
+            self.levels.append(int(tag[1]))
+
+
+def heading_levels(html: str) -> list[int]:
+    outline = HeadingOutline()
+    outline.feed(html)
+    return outline.levels
+
+
+def test_headings_are_in_order_on_every_page(client):
+    from kb.services import load_seed
+
+    load_seed()
+    situation = Entry.objects.get(seed_key="klient-vpal-v-isteriku")
+    urls = [
+        "/",
+        "/situations/",
+        "/rules/",
+        "/principles/",
+        "/cases/",
+        "/tags/",
+        "/tags/sroki/",
+        "/search/?q=клиент",
+        situation.get_absolute_url(),
+        Entry.objects.filter(kind=Kind.CASE).first().get_absolute_url(),
+        situation.source.get_absolute_url(),
+    ]
+    for url in urls:
+        levels = heading_levels(client.get(url).content.decode())
+        assert levels[0] == 1 and levels.count(1) == 1, url
+        for previous, current in pairwise(levels):
+            assert current <= previous + 1, (url, levels)
+
+
+def test_tag_cloud_weighs_tags_by_use(client):
+    for _ in range(5):
+        make_entry(tags=["сроки"])
+    make_entry(tags=["этикет"])
+    html = client.get("/tags/").content.decode()
+    assert 'class="tag tag--w4" href="/tags/sroki/"' in html
+    assert 'class="tag tag--w1" href="/tags/etiket/"' in html
