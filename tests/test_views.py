@@ -251,11 +251,21 @@ def test_search_page_handles_empty_and_odd_queries(client):
         assert response.status_code == 200, query
 
 
-def test_english_interface_is_available(client):
-    response = client.get("/", headers={"accept-language": "en"})
+def test_interface_is_russian_whatever_the_browser_language(client):
+    response = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
     html = response.content.decode()
+    assert '<html lang="ru">' in html
+    assert "Ситуации" in html
+    assert response.headers["Content-Language"] == "ru"
+
+
+def test_english_interface_is_available_from_the_switch(client):
+    client.cookies["django_language"] = "en"
+    html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Situations" in html
+    client.cookies["django_language"] = "xx"
+    assert '<html lang="ru">' in client.get("/").content.decode()
 
 
 def test_language_switch_keeps_russian_by_default_and_switches_on_request(client):
