@@ -38,7 +38,14 @@ class MarkdownTextarea(forms.Textarea):
     """A textarea whose text the admin script previews as the page will show it."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs={"rows": 12, "data-markdown-preview": "", **(attrs or {})})
+        super().__init__(
+            attrs={
+                "rows": 12,
+                "class": "vLargeTextField",
+                "data-markdown-preview": "",
+                **(attrs or {}),
+            }
+        )
 
     class Media:
         js = ("kb/admin/markdown-preview.js",)
@@ -70,6 +77,8 @@ class MarkdownPreviewMixin:
         return JsonResponse({"html": render_markdown(text)})
 
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs: Any):
+        if db_field.name == "summary":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"})
         if db_field.name in self.markdown_fields:
             info = (self.model._meta.app_label, self.model._meta.model_name)
             kwargs["widget"] = MarkdownTextarea(
@@ -89,7 +98,10 @@ class ResponseInline(SortableInlineAdminMixin, admin.StackedInline):
 
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs: Any):
         if db_field.name == "text":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 3})
+            # Steps render with the same markdown as entries, so the entry's preview URL serves.
+            kwargs["widget"] = MarkdownTextarea(
+                attrs={"rows": 3, "data-preview-url": reverse("admin:kb_situation_preview")}
+            )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
