@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonR
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from taggit.forms import TagWidget
 from taggit.models import Tag as TaggitTag
 
 from kb.markdown import render_markdown
@@ -79,6 +80,8 @@ class MarkdownPreviewMixin:
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs: Any):
         if db_field.name == "summary":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"})
+        if db_field.name == "tags":
+            kwargs["widget"] = TagWidget(attrs={"class": "vLargeTextField"})
         if db_field.name in self.markdown_fields:
             info = (self.model._meta.app_label, self.model._meta.model_name)
             kwargs["widget"] = MarkdownTextarea(
