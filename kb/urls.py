@@ -23,6 +23,7 @@ kb_patterns = [
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source_detail"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("e/<int:pk>/", views.short_link, name="entry_short"),
 ]
 
 urlpatterns = [

@@ -4,8 +4,15 @@ import re
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
-from django.http import HttpRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from kb.models import KIND_PLURALS, Entry, Kind, Source, Status, Tag
@@ -106,11 +113,19 @@ class EntryDetailView(DetailView):
     template_name = "kb/entry_detail.html"
     context_object_name = "entry"
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # An old slug, or a slug under another kind (the entry's kind changed): the entry
+            # has moved for good, so say so permanently.
+            entry = Entry.objects.visible_to(request.user).known_as(kwargs["slug"]).first()
+            if entry is None:
+                raise
+            return HttpResponsePermanentRedirect(with_query(request, entry.get_absolute_url()))
+
     def get_queryset(self) -> QuerySet[Entry]:
-        entries = Entry.objects.of_kind(self.kind).for_page()
-        if not self.request.user.has_perm("kb.view_entry"):
-            entries = entries.published()
-        return entries
+        return Entry.objects.visible_to(self.request.user).of_kind(self.kind).for_page()
 
     def get_object(self, queryset: QuerySet[Entry] | None = None) -> Entry:
         entry = super().get_object(queryset)
@@ -118,6 +133,25 @@ class EntryDetailView(DetailView):
             # A counter, not an edit: bypass save() so `updated_at` keeps its meaning.
             Entry.objects.filter(pk=entry.pk).update(view_count=F("view_count") + 1)
         return entry
+
+
+def with_query(request: HttpRequest, url: str) -> str:
+    """`url` with the request's query string, so `?print=1` survives a redirect."""
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url
+
+
+@require_safe
+def short_link(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    """`/e/<id>/`: to the entry's current address, whatever its slug and kind are now.
+
+    A temporary redirect (302) on purpose: the target changes when the entry is renamed, and
+    the short link must stay the address people copy, so nothing may cache where it leads.
+    """
+    entry = get_object_or_404(
+        Entry.objects.visible_to(request.user).only("kind", "slug", "status"), pk=pk
+    )
+    return HttpResponseRedirect(with_query(request, entry.get_absolute_url()))
 
 
 class TagListView(ListView):
