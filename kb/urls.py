@@ -24,6 +24,7 @@ kb_patterns = [
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source_detail"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("e/<int:pk>/", views.short_link, name="entry_short"),
+    path("oembed/", views.oembed, name="oembed"),
 ]
 
 urlpatterns = [

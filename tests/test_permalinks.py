@@ -262,3 +262,35 @@ class TestStepAnchors:
         situation = make_entry(Kind.SITUATION, steps=["Позвонить клиенту"])
         step = situation.responses.get()
         assert step.get_short_url() == f"/e/{situation.pk}/#pozvonit-klientu"
+
+
+class TestEntryPageControls:
+    def test_copy_link_controls_for_the_entry_and_each_step(self, client):
+        situation = make_entry(Kind.SITUATION, steps=["Позвонить клиенту", "Написать письмо"])
+        html = client.get(situation.get_absolute_url()).content.decode()
+        short = f"http://testserver/e/{situation.pk}/"
+        assert f'<a href="{short}" class="permalink">{short}</a>' in html
+        assert f'data-copy-link="{short}"' in html
+        for step in situation.responses.all():
+            assert f'data-copy-link="{short}#{step.anchor}"' in html
+        assert 'role="status"' in html and 'aria-live="polite"' in html
+        assert 'data-copied="Ссылка скопирована"' in html
+        assert "js/copy-link.js" in html
+        # Without JavaScript the copy buttons stay hidden; the permalink still works.
+        assert html.count("data-copy-link=") == html.count("data-copy-link") == 3
+
+    def test_print_view(self, client):
+        entry = make_entry(Kind.SITUATION, title="Клиент умер", steps=["Выразить соболезнования"])
+        html = client.get(entry.get_absolute_url()).content.decode()
+        assert 'href="?print=1"' in html
+        assert 'class="print-view"' not in html
+
+        printable = client.get(entry.get_absolute_url() + "?print=1")
+        html = printable.content.decode()
+        assert printable.status_code == 200
+        assert '<body class="print-view">' in html
+        assert '<meta name="robots" content="noindex">' in html
+        assert '<link rel="canonical" href="http://testserver/situations/klient-umer/">' in html
+        assert "Выразить соболезнования" in html
+        assert f"Постоянная ссылка: http://testserver/e/{entry.pk}/" in html
+        assert "Вернуться к записи" in html
