@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from kb import views
 from kb.api import api
+from kb.feeds import RecentChangesFeed
 from kb.models import KIND_PATHS
+from kb.sitemaps import SITEMAPS
 
 kind_patterns = []
 for kind, segment in KIND_PATHS.items():
@@ -25,6 +28,8 @@ kb_patterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("e/<int:pk>/", views.short_link, name="entry_short"),
     path("oembed/", views.oembed, name="oembed"),
+    path("feed/", RecentChangesFeed(), name="feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 urlpatterns = [
