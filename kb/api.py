@@ -310,7 +310,14 @@ def list_entries(request: HttpRequest, filters: Query[EntryFilters]) -> dict[str
 def get_entry(
     request: HttpRequest,
     id_or_slug: Annotated[
-        str, Path(..., pattern=SLUG_PATTERN, max_length=100, description="An id or a slug.")
+        str,
+        Path(
+            ...,
+            pattern=SLUG_PATTERN,
+            max_length=100,
+            description="An id or a slug.",
+            example="klient-umer",
+        ),
     ],
 ) -> Entry:
     entries = Entry.objects.published().for_page().prefetch_related("slugs")
@@ -355,7 +362,15 @@ def list_sources(request: HttpRequest) -> QuerySet[Source]:
 )
 def get_source(
     request: HttpRequest,
-    slug: Annotated[str, Path(..., pattern=SLUG_PATTERN, max_length=100)],
+    slug: Annotated[
+        str,
+        Path(
+            ...,
+            pattern=SLUG_PATTERN,
+            max_length=100,
+            example="klientoorientirovannost",
+        ),
+    ],
 ) -> Source:
     source = (
         sources_for_api()

@@ -14,7 +14,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
-from kb.models import Entry, Status
+from kb.models import Entry, Source, Status
 from kb.services import load_seed
 from kb.wsgi import application
 
@@ -63,6 +63,9 @@ def knowledge_base(db) -> None:
     )
     draft.tags.add("эмоции")
     assert draft.slug == DRAFT_SLUG
+    # The schema's path examples name seed content, so the run also fetches real entries.
+    assert Entry.objects.published().filter(slug="klient-umer").exists()
+    assert Source.objects.filter(slug="klientoorientirovannost").exists()
 
 
 def no_drafts(ctx, response, case) -> bool | None:
