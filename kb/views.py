@@ -150,7 +150,7 @@ class EntryDetailView(DetailView):
                 self.request,
                 reverse("kb:oembed") + "?" + urlencode({"url": canonical_url, "format": "json"}),
             ),
-            print_view=bool(self.request.GET.get("print")),
+            print_view=self.request.GET.get("print") == "1",
             **kwargs,
         )
 
