@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.forms import TagWidget
@@ -144,7 +145,7 @@ class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, admin.ModelAdmin):
     search_fields = ("title", "slug", "summary", "body", "tags__name")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("basis", "see_also")
-    readonly_fields = ("created_at", "updated_at", "view_count")
+    readonly_fields = ("created_at", "updated_at", "view_count", "short_link", "old_addresses")
     date_hierarchy = "updated_at"
     actions = (publish, unpublish)
     save_on_top = True
@@ -153,8 +154,12 @@ class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, admin.ModelAdmin):
     main_fields: tuple[str, ...] = ("kind", "title", "slug", "number", "summary", "body", "lesson")
 
     def get_fieldsets(self, request: HttpRequest, obj: Entry | None = None):
+        addresses = []
+        if obj is not None:
+            addresses = [(_("Addresses"), {"fields": ("short_link", "old_addresses")})]
         return [
             (None, {"fields": self.main_fields}),
+            *addresses,
             (_("Tags and links"), {"fields": self.link_fields()}),
             (_("Source"), {"fields": ("source", "source_locator")}),
             (
@@ -169,6 +174,18 @@ class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, admin.ModelAdmin):
 
     def link_fields(self) -> tuple[str, ...]:
         return ("tags", "basis", "see_also")
+
+    @admin.display(description=_("short link"))
+    def short_link(self, obj: Entry) -> str:
+        url = obj.get_short_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.display(description=_("old addresses (they redirect here)"))
+    def old_addresses(self, obj: Entry) -> str:
+        slugs = obj.old_slugs()
+        if not slugs:
+            return "—"
+        return format_html_join(", ", "<code>{}</code>", ((slug,) for slug in slugs))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("tags")

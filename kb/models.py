@@ -8,7 +8,9 @@ flow, so they live in one `Entry` table with a `kind`; `Principle`, `Rule`, `Sit
 from typing import ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -164,6 +166,16 @@ class EntryQuerySet(models.QuerySet):
     def published(self) -> "EntryQuerySet":
         return self.filter(status=Status.PUBLISHED)
 
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> "EntryQuerySet":
+        """Everything for editors (who preview drafts), published entries for everyone else."""
+        return self if user.has_perm("kb.view_entry") else self.published()
+
+    def known_as(self, slug: str) -> "EntryQuerySet":
+        """The entry whose slug is, or once was, `slug` (at most one: slugs are never reused)."""
+        return self.filter(
+            Q(slug=slug) | Q(pk__in=EntrySlug.objects.filter(slug=slug).values("entry_id"))
+        )
+
     def of_kind(self, kind: str | None) -> "EntryQuerySet":
         return self.filter(kind=kind) if kind else self
 
@@ -318,7 +330,10 @@ class Entry(models.Model):
             if "lesson" in touched:
                 touched.add("lesson_html")
             kwargs["update_fields"] = touched
-        super().save(*args, **kwargs)
+        # The entry and the record of its slug are saved together or not at all.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.remember_slug()
 
     def get_absolute_url(self) -> str:
         return reverse(f"kb:{self.kind}_detail", args=[self.slug])
@@ -326,18 +341,58 @@ class Entry(models.Model):
     def clean(self) -> None:
         # Before the constraints are validated, so an empty slug is filled in, not refused.
         self.ensure_slug()
+        holder = (
+            EntrySlug.objects.filter(slug=self.slug)
+            .exclude(entry_id=self.pk)
+            .select_related("entry")
+            .first()
+        )
+        if holder is None or holder.entry.slug == self.slug:
+            # Free, or another entry's current slug, which the unique constraint reports.
+            return
+        if self.pk is None and self.slug == make_slug(self.title, SLUG_MAX_LENGTH):
+            # A new entry's slug prepopulated from its title: pick the next free one quietly.
+            self.slug = ""
+            self.ensure_slug()
+            return
+        raise ValidationError(
+            {
+                "slug": _(
+                    "“%(slug)s” was the address of “%(entry)s” before it was renamed, and old "
+                    "links still lead there. Choose another slug."
+                )
+                % {"slug": self.slug, "entry": holder.entry}
+            }
+        )
 
     def ensure_slug(self) -> None:
-        """Make a slug from the title when there is none, unique among all entries."""
+        """Make a slug from the title when there is none, unused by any entry, ever."""
         if not self.slug:
             self.slug = unique_slug(
                 make_slug(self.title, SLUG_MAX_LENGTH) or self.kind or "entry",
-                lambda s: Entry.objects.filter(slug=s).exclude(pk=self.pk).exists(),
+                lambda s: Entry.objects.exclude(pk=self.pk).known_as(s).exists(),
                 SLUG_MAX_LENGTH,
             )
 
+    def remember_slug(self) -> None:
+        """Record the current slug among the entry's addresses, so it keeps leading here.
+
+        The unique constraint on `EntrySlug.slug` refuses (IntegrityError) a slug that another
+        entry has ever had.
+        """
+        if not EntrySlug.objects.filter(entry=self, slug=self.slug).exists():
+            EntrySlug.objects.create(entry=self, slug=self.slug)
+
+    def get_short_url(self) -> str:
+        """The permalink: never changes, whatever happens to the slug or the kind."""
+        return reverse("kb:entry_short", args=[self.pk])
+
     def get_list_url(self) -> str:
         return reverse(f"kb:{self.kind}_list")
+
+    def old_slugs(self) -> list[str]:
+        """Slugs the entry had before, oldest first; each still redirects to it."""
+        return [s.slug for s in self.slugs.all() if s.slug != self.slug]
 
     @property
     def is_published(self) -> bool:
@@ -346,6 +401,32 @@ class Entry(models.Model):
     @property
     def kind_plural(self) -> str:
         return KIND_PLURALS[Kind(self.kind)]
+
+
+class EntrySlug(models.Model):
+    """A slug an entry has or had. Kept for good: old links redirect, and no entry reuses it."""
+
+    entry = models.ForeignKey(
+        Entry, verbose_name=_("entry"), on_delete=models.CASCADE, related_name="slugs"
+    )
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH)
+    created_at = models.DateTimeField(_("first used"), auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "id"]
+        verbose_name = _("entry address")
+        verbose_name_plural = _("entry addresses")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["slug"], name="kb_entryslug_slug_unique"),
+            models.CheckConstraint(condition=~Q(slug=""), name="kb_entryslug_slug_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def get_absolute_url(self) -> str:
+        # The URL the slug had under the entry's current kind; it redirects to the entry.
+        return reverse(f"kb:{self.entry.kind}_detail", args=[self.slug])
 
 
 class KindManager(EntryManager):
@@ -462,6 +543,10 @@ class Response(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.situation.get_absolute_url()}#{self.anchor}"
+
+    def get_short_url(self) -> str:
+        """The step's permalink: the entry's short link with the step's anchor."""
+        return f"{reverse('kb:entry_short', args=[self.situation_id])}#{self.anchor}"
 
 
 class Synonym(models.Model):

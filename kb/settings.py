@@ -6,6 +6,7 @@ pointing at PostgreSQL; the app refuses to start without a secret key.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "taggit",
@@ -134,6 +136,14 @@ STORAGES = {
 TAGGIT_CASE_INSENSITIVE = True
 
 SITE_NAME = os.environ.get("PRAVILA_SITE_NAME", "Правила работы с клиентами")
+
+# The origin (scheme and host, no path) of links that leave the site: canonical URLs, Open
+# Graph, oEmbed, the feed and the sitemap. Empty: the origin of the request being answered.
+PRAVILA_BASE_URL = os.environ.get("PRAVILA_BASE_URL", "").strip().rstrip("/")
+if PRAVILA_BASE_URL and not re.fullmatch(r"https?://[^/?#@\s]+", PRAVILA_BASE_URL):
+    raise ImproperlyConfigured(
+        "PRAVILA_BASE_URL must be an origin such as https://kb.example.com (no path)."
+    )
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from kb import views
 from kb.api import api
+from kb.feeds import RecentChangesFeed
 from kb.models import KIND_PATHS
+from kb.sitemaps import SITEMAPS
 
 kind_patterns = []
 for kind, segment in KIND_PATHS.items():
@@ -23,6 +26,10 @@ kb_patterns = [
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source_detail"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("e/<int:pk>/", views.short_link, name="entry_short"),
+    path("oembed/", views.oembed, name="oembed"),
+    path("feed/", RecentChangesFeed(), name="feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 urlpatterns = [

@@ -2,12 +2,25 @@
 
 import re
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
-from django.http import HttpRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
+from kb.links import absolute_url, entry_for_url
 from kb.models import KIND_PLURALS, Entry, Kind, Source, Status, Tag
 
 LIST_PAGE_SIZE = 30
@@ -115,11 +128,19 @@ class EntryDetailView(DetailView):
     template_name = "kb/entry_detail.html"
     context_object_name = "entry"
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # An old slug, or a slug under another kind (the entry's kind changed): the entry
+            # has moved for good, so say so permanently.
+            entry = Entry.objects.visible_to(request.user).known_as(kwargs["slug"]).first()
+            if entry is None:
+                raise
+            return HttpResponsePermanentRedirect(with_query(request, entry.get_absolute_url()))
+
     def get_queryset(self) -> QuerySet[Entry]:
-        entries = Entry.objects.of_kind(self.kind).for_page()
-        if not self.request.user.has_perm("kb.view_entry"):
-            entries = entries.published()
-        return entries
+        return Entry.objects.visible_to(self.request.user).of_kind(self.kind).for_page()
 
     def get_object(self, queryset: QuerySet[Entry] | None = None) -> Entry:
         entry = super().get_object(queryset)
@@ -127,6 +148,39 @@ class EntryDetailView(DetailView):
             # A counter, not an edit: bypass save() so `updated_at` keeps its meaning.
             Entry.objects.filter(pk=entry.pk).update(view_count=F("view_count") + 1)
         return entry
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        entry = self.object
+        canonical_url = absolute_url(self.request, entry.get_absolute_url())
+        return super().get_context_data(
+            canonical_url=canonical_url,
+            short_url=absolute_url(self.request, entry.get_short_url()),
+            oembed_url=absolute_url(
+                self.request,
+                reverse("kb:oembed") + "?" + urlencode({"url": canonical_url, "format": "json"}),
+            ),
+            print_view=self.request.GET.get("print") == "1",
+            **kwargs,
+        )
+
+
+def with_query(request: HttpRequest, url: str) -> str:
+    """`url` with the request's query string, so `?print=1` survives a redirect."""
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url
+
+
+@require_safe
+def short_link(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    """`/e/<id>/`: to the entry's current address, whatever its slug and kind are now.
+
+    A temporary redirect (302) on purpose: the target changes when the entry is renamed, and
+    the short link must stay the address people copy, so nothing may cache where it leads.
+    """
+    entry = get_object_or_404(
+        Entry.objects.visible_to(request.user).only("kind", "slug", "status"), pk=pk
+    )
+    return HttpResponseRedirect(with_query(request, entry.get_absolute_url()))
 
 
 class TagListView(ListView):
@@ -208,3 +262,71 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(query=self.query, kind=self.kind, **kwargs)
+
+
+OEMBED_WIDTH = 480
+OEMBED_HEIGHT = 180
+
+
+def oembed_error(status: int, detail: str) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status)
+
+
+def requested_size(request: HttpRequest, name: str, default: int) -> int | None:
+    """`default`, or `?maxwidth=`/`?maxheight=` when smaller; None when the value is bad."""
+    value = request.GET.get(name)
+    if value is None or value == "":
+        return default
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        return None
+    return min(default, int(value))
+
+
+@require_safe
+def oembed(request: HttpRequest) -> JsonResponse:
+    """oEmbed (https://oembed.com/): a rich card for an entry's URL, for chat tools to unfurl.
+
+    Published entries only; 404 for any other URL, 501 for any format but JSON, 400 for a
+    missing URL or a bad size.
+    """
+    if request.GET.get("format", "json") != "json":
+        return oembed_error(501, "Only format=json is supported.")
+    width = requested_size(request, "maxwidth", OEMBED_WIDTH)
+    height = requested_size(request, "maxheight", OEMBED_HEIGHT)
+    if width is None or height is None:
+        return oembed_error(400, "maxwidth and maxheight must be positive whole numbers.")
+    url = request.GET.get("url", "")
+    if not url:
+        return oembed_error(400, "The url parameter is required.")
+    entry = entry_for_url(request, url, Entry.objects.published())
+    if entry is None:
+        return oembed_error(404, "No published entry has this URL.")
+    link = absolute_url(request, entry.get_absolute_url())
+    title = str(entry)
+    card = format_html(
+        '<blockquote class="pravila-card" style="max-width:{}px">'
+        '<p><a href="{}"><strong>{}</strong></a></p><p>{}</p><p><small>{} · {}</small></p>'
+        "</blockquote>",
+        width,
+        link,
+        title,
+        entry.summary,
+        entry.get_kind_display(),
+        settings.SITE_NAME,
+    )
+    return JsonResponse(
+        {
+            "version": "1.0",
+            "type": "rich",
+            "title": title,
+            "summary": entry.summary,
+            "url": link,
+            "provider_name": settings.SITE_NAME,
+            "provider_url": absolute_url(request, reverse("kb:home")),
+            "cache_age": 3600,
+            "html": str(card),
+            "width": width,
+            "height": height,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
