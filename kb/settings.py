@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "taggit",
     "adminsortable2",
     "ninja",
+    "reversion",
     "kb",
 ]
 
@@ -134,6 +135,9 @@ STORAGES = {
 TAGGIT_CASE_INSENSITIVE = True
 
 SITE_NAME = os.environ.get("PRAVILA_SITE_NAME", "Правила работы с клиентами")
+
+# "Mark as reviewed" sets the next review this many days ahead.
+PRAVILA_REVIEW_PERIOD_DAYS = int(os.environ.get("PRAVILA_REVIEW_PERIOD_DAYS", "180"))
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
