@@ -554,7 +554,10 @@ class Synonym(models.Model):
 ENTRY_HISTORY_FOLLOW = ("responses", "taggedentry_set")
 for _model in (Entry, Principle, Rule, Situation, Case):
     # The tag manager is not serialisable; tags are kept through the TaggedEntry rows.
-    reversion.register(_model, exclude=("tags",), follow=ENTRY_HISTORY_FOLLOW)
+    # ignore_duplicates: re-setting unchanged links (the seed does) records nothing new.
+    reversion.register(
+        _model, exclude=("tags",), follow=ENTRY_HISTORY_FOLLOW, ignore_duplicates=True
+    )
 reversion.register(Response, follow=("situation",))
 reversion.register(TaggedEntry, follow=("tag", "content_object"))
 reversion.register(Tag)

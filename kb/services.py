@@ -167,6 +167,7 @@ def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, A
         if checksum != entry.seed_checksum:
             Entry.objects.filter(pk=entry.pk).update(seed_checksum=checksum)
             entry.seed_checksum = checksum
+            reversion.add_to_revision(entry)  # record it with its checksum
     return report
 
 
