@@ -405,7 +405,9 @@ class EntryHistoryAdmin(VersionAdmin):
         return TemplateResponse(request, self.restore_template, context)
 
     def deleted_versions(self) -> list[Version]:
-        deleted = Version.objects.get_deleted(self.model).select_related("revision")
+        # Asked of Entry, not of a kind's proxy: its manager would hide the other kinds'
+        # entries, which would then look deleted.
+        deleted = Version.objects.get_deleted(Entry).select_related("revision")
         kind = getattr(self.model, "KIND", None)
         return [
             version
@@ -433,7 +435,7 @@ class EntryHistoryAdmin(VersionAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         version = get_object_or_404(
-            Version.objects.get_deleted(self.model).select_related("revision"), pk=version_id
+            Version.objects.get_deleted(Entry).select_related("revision"), pk=version_id
         )
         opts = self.model._meta
         if request.method == "POST":
@@ -576,9 +578,12 @@ class CaseAdmin(KindAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(MarkdownPreviewMixin, VersionAdmin):
+class ResponseAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
     """Single steps. Saving one records its whole situation in the history and moves the
-    situation's version on, so a situation form opened before cannot overwrite the step."""
+    situation's version on, so a situation form opened before cannot overwrite the step.
+
+    History, restore and recovery happen on the situation, which holds its steps.
+    """
 
     markdown_fields = ("text",)
     list_display = ("situation", "position", "anchor", "short_text")
@@ -592,12 +597,32 @@ class ResponseAdmin(MarkdownPreviewMixin, VersionAdmin):
     def short_text(self, obj: Response) -> str:
         return obj.text if len(obj.text) <= 80 else f"{obj.text[:79]}…"
 
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def log_change(self, request: HttpRequest, obj: Response, message: Any) -> Any:
+        entry = super().log_change(request, obj, message)
+        reversion.set_comment(entry.get_change_message())
+        return entry
+
+    def log_addition(self, request: HttpRequest, obj: Response, message: Any) -> Any:
+        entry = super().log_addition(request, obj, message)
+        reversion.set_comment(entry.get_change_message())
+        return entry
+
     def save_model(self, request: HttpRequest, obj: Response, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         Entry.objects.filter(pk=obj.situation_id).mark_changed()
-        if reversion.is_active():
-            # Record the situation with its new version number.
-            reversion.add_to_revision(Entry.objects.get(pk=obj.situation_id))
+        # Record the situation with its new version number.
+        reversion.add_to_revision(Entry.objects.get(pk=obj.situation_id))
 
     def delete_model(self, request: HttpRequest, obj: Response) -> None:
         situation = obj.situation
