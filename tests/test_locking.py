@@ -3,12 +3,13 @@
 import threading
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 
 from kb import admin as kb_admin
 from kb.models import EditConflict, Entry, Kind
+from tests.conftest import editors_group
 from tests.helpers import change_url, open_form, recorded_entry
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ def second_editor(db) -> Client:
     user = User.objects.create_user(
         "petrova", password="x", is_staff=True, first_name="Анна", last_name="Петрова"
     )
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors_group())
     client = Client()
     client.force_login(user)
     return client
@@ -106,7 +107,7 @@ def test_a_form_without_its_version_is_refused(editor_client, situation):
     assert Entry.objects.get(pk=situation.pk).title == "Клиент кричит"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="needs two concurrent writers; SQLite serialises them (runs on PostgreSQL in CI)",

@@ -2,13 +2,14 @@
 
 import pytest
 import reversion
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
 from kb import history
 from kb.models import Entry, Kind
+from tests.conftest import editors_group
 from tests.factories import make_entry
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def make_editor(username: str, full_name: str) -> User:
@@ -16,7 +17,7 @@ def make_editor(username: str, full_name: str) -> User:
     user = User.objects.create_user(
         username, password="pass-12345-x", is_staff=True, first_name=first, last_name=last
     )
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors_group())
     return user
 
 
