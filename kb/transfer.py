@@ -141,6 +141,10 @@ def write_atomically(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        # mkstemp makes the file private; give it the mode a plain open() would have.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -702,7 +706,9 @@ def import_knowledge_base(
 
 def apply_plan(plan: Plan, *, user: AbstractBaseUser | None, label: str) -> ImportReport:
     report = ImportReport(warnings=plan.warnings)
-    with reversion.create_revision():
+    # Managed by hand: each changed entry is added once, as it ends up, rather than again on
+    # every save and link change along the way (which made imports several times slower).
+    with reversion.create_revision(manage_manually=True):
         reversion.set_user(user)
         reversion.set_comment(f"import {label}".strip())
         sources = _apply_sources(plan.sources, report)

@@ -125,6 +125,7 @@ def test_export_to_a_file_and_to_markdown(knowledge_base, tmp_path):
     call_command("export_kb", "--output", str(target), stderr=StringIO())
     assert canonical(json.loads(target.read_text(encoding="utf-8"))) == canonical(export())
     assert [p.name for p in target.parent.iterdir()] == ["kb.json"]  # no temporary left
+    assert target.stat().st_mode & 0o044  # readable by others, as a plain file would be
 
     folder = tmp_path / "markdown"
     call_command("export_kb", "--format", "markdown", "--output", str(folder), stderr=StringIO())
