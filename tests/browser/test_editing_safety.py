@@ -36,7 +36,12 @@ def drag(page, handle, target) -> None:
     page.mouse.move(start["x"] + 5, start["y"] + 5)
     page.mouse.down()
     page.mouse.move(start["x"] + 5, start["y"] - 10, steps=5)
-    page.mouse.move(end["x"] + 5, end["y"] + 2, steps=30)
+    # Slowly past the target's top edge, then a pause: a loaded machine may drop fast moves.
+    for y in range(int(start["y"] - 10), int(end["y"] - 4), -8):
+        page.mouse.move(end["x"] + 5, y)
+        page.wait_for_timeout(10)
+    page.mouse.move(end["x"] + 5, end["y"] + 1, steps=3)
+    page.wait_for_timeout(300)
     page.mouse.up()
 
 
