@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -376,8 +377,6 @@ def delete_entries(*, entries: Iterable[Entry], user: AbstractBaseUser | None) -
 
 
 def format_moment(moment: datetime.datetime) -> str:
-    from django.utils import formats, timezone
-
     return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
