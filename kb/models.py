@@ -5,8 +5,10 @@ flow, so they live in one `Entry` table with a `kind`; `Principle`, `Rule`, `Sit
 `Case` are proxy models that give each kind its own manager and admin.
 """
 
+import datetime
 from typing import ClassVar
 
+import reversion
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
@@ -162,6 +164,15 @@ class NormalizedTagManager(_TaggableManager):
         return [t for t in names if t]
 
 
+class EditConflict(Exception):
+    """A save based on a version of an entry that someone else has changed (or deleted) since."""
+
+    def __init__(self, entry: "Entry", expected_version: int) -> None:
+        super().__init__(f"{entry.pk}: expected version {expected_version}, which is not current")
+        self.entry = entry
+        self.expected_version = expected_version
+
+
 class EntryQuerySet(models.QuerySet):
     def published(self) -> "EntryQuerySet":
         return self.filter(status=Status.PUBLISHED)
@@ -175,6 +186,24 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(
             Q(slug=slug) | Q(pk__in=EntrySlug.objects.filter(slug=slug).values("entry_id"))
         )
+
+    def mark_changed(self) -> int:
+        """Move the version on without a save: a step changed outside the entry's own form."""
+        return self.update(version=F("version") + 1)
+
+    def review_overdue(self, today: datetime.date) -> "EntryQuerySet":
+        """Entries whose "review by" date has passed."""
+        return self.filter(review_by__lt=today)
+
+    def review_unscheduled(self) -> "EntryQuerySet":
+        """Entries nobody has set a "review by" date for."""
+        return self.filter(review_by__isnull=True)
+
+    def needing_review(self, today: datetime.date, within_days: int = 0) -> "EntryQuerySet":
+        """Overdue, unscheduled, or due within `within_days` days of `today`."""
+        due = today + datetime.timedelta(days=within_days)
+        limit = Q(review_by__lte=due) if within_days else Q(review_by__lt=today)
+        return self.filter(limit | Q(review_by__isnull=True))
 
     def of_kind(self, kind: str | None) -> "EntryQuerySet":
         return self.filter(kind=kind) if kind else self
@@ -271,6 +300,8 @@ class Entry(models.Model):
     reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
     review_by = models.DateField(_("review by"), null=True, blank=True)
     view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
+    # Optimistic locking: every save moves it on, and a save must start from the stored number.
+    version = models.PositiveIntegerField(_("version"), default=1)
     seed_key = models.CharField(max_length=100, blank=True, editable=False)
     seed_checksum = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -329,14 +360,29 @@ class Entry(models.Model):
                 touched.add("body_html")
             if "lesson" in touched:
                 touched.add("lesson_html")
-            kwargs["update_fields"] = touched
-        # The entry and the record of its slug are saved together or not at all.
+            kwargs["update_fields"] = touched | {"version"}
+        # The entry, its version claim and the record of its slug succeed or fail together.
         with transaction.atomic():
+            if not self._state.adding:
+                self.claim_version()
             super().save(*args, **kwargs)
             self.remember_slug()
 
     def get_absolute_url(self) -> str:
         return reverse(f"kb:{self.kind}_detail", args=[self.slug])
+
+    def claim_version(self) -> None:
+        """Move the stored version on from the one this object was read at, or refuse.
+
+        One conditional UPDATE: it matches only while nobody else has saved since, and it
+        holds the row lock until the transaction ends, so of two simultaneous saves from the
+        same version exactly one wins and the other gets `EditConflict`.
+        """
+        expected = self.version
+        claimed = Entry.objects.filter(pk=self.pk, version=expected).update(version=expected + 1)
+        if not claimed:
+            raise EditConflict(self, expected)
+        self.version = expected + 1
 
     def clean(self) -> None:
         # Before the constraints are validated, so an empty slug is filled in, not refused.
@@ -582,3 +628,18 @@ class Synonym(models.Model):
             squash_whitespace(word).lower().replace("ё", "е") for word in self.words.split(",")
         )
         return list(dict.fromkeys(word for word in normalized if word))
+
+
+# History (django-reversion). One revision holds an entry with its steps and tag links, so a
+# version is always a whole entry; a step or a tag link saved on its own records its entry too.
+# Registered here, at import, so the admin (autodiscovered before this app is ready) finds it.
+ENTRY_HISTORY_FOLLOW = ("responses", "taggedentry_set")
+for _model in (Entry, Principle, Rule, Situation, Case):
+    # The tag manager is not serialisable; tags are kept through the TaggedEntry rows.
+    # ignore_duplicates: re-setting unchanged links (the seed does) records nothing new.
+    reversion.register(
+        _model, exclude=("tags",), follow=ENTRY_HISTORY_FOLLOW, ignore_duplicates=True
+    )
+reversion.register(Response, follow=("situation",))
+reversion.register(TaggedEntry, follow=("tag", "content_object"))
+reversion.register(Tag)

@@ -1,4 +1,4 @@
-"""Writes that span several models: loading the seed content."""
+"""Writes that span several models: loading the seed content, syncing steps."""
 
 import hashlib
 import json
@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import reversion
 import yaml
 from django.conf import settings
 from django.db import transaction
@@ -83,8 +84,15 @@ def load_seed(*, seed_dir: Path | None = None) -> SeedReport:
     Each seeded entry remembers the fingerprint of what the seed set. If the entry no longer
     matches it, an editor has changed it, and the seed does not touch it again.
     """
-    report = SeedReport()
     source_items, entry_items = read_seed(seed_dir)
+    # Recorded in the entries' history as one revision by nobody, commented "seed".
+    with reversion.create_revision():
+        reversion.set_comment("seed")
+        return _load_seed(source_items, entry_items)
+
+
+def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, Any]]) -> SeedReport:
+    report = SeedReport()
 
     sources = {}
     for item in source_items:
@@ -159,6 +167,7 @@ def load_seed(*, seed_dir: Path | None = None) -> SeedReport:
         if checksum != entry.seed_checksum:
             Entry.objects.filter(pk=entry.pk).update(seed_checksum=checksum)
             entry.seed_checksum = checksum
+            reversion.add_to_revision(entry)  # record it with its checksum
     return report
 
 
@@ -176,3 +185,28 @@ def set_steps(situation: Entry, texts: list[str]) -> None:
             Response.objects.create(situation=situation, position=position, text=text)
     for step in steps[len(texts) :]:
         step.delete()
+
+
+def sync_steps(situation: Entry, steps: list[tuple[str, str]]) -> None:
+    """Make the situation's steps exactly these (anchor, text) pairs, in this order.
+
+    Steps are matched by anchor, so a kept step keeps its id and every link to it; a step
+    without an anchor gets one made from its first words.
+    """
+    wanted = {anchor for anchor, _text in steps if anchor}
+    current = {}
+    for step in situation.responses.all():
+        if step.anchor in wanted:
+            current[step.anchor] = step
+        else:
+            # Removed first, so a new step may take its anchor.
+            step.delete()
+    for position, (anchor, text) in enumerate(steps, start=1):
+        step = current.get(anchor) if anchor else None
+        if step is None:
+            Response.objects.create(
+                situation=situation, position=position, anchor=anchor, text=text
+            )
+        elif step.text != text or step.position != position:
+            step.text, step.position = text, position
+            step.save()

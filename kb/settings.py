@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "taggit",
     "adminsortable2",
     "ninja",
+    "reversion",
     "kb",
 ]
 
@@ -144,6 +145,8 @@ if PRAVILA_BASE_URL and not re.fullmatch(r"https?://[^/?#@\s]+", PRAVILA_BASE_UR
     raise ImproperlyConfigured(
         "PRAVILA_BASE_URL must be an origin such as https://kb.example.com (no path)."
     )
+# "Mark as reviewed" sets the next review this many days ahead.
+PRAVILA_REVIEW_PERIOD_DAYS = int(os.environ.get("PRAVILA_REVIEW_PERIOD_DAYS", "180"))
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,12 +1,32 @@
+import importlib
+
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
+
+editors_migration = importlib.import_module("kb.migrations.0002_editors_group")
+
+
+def editors_group() -> Group:
+    """The Editors group, made again as migration 0002 makes it if a transactional test's
+    flush removed it (the flush recreates permissions, not groups)."""
+    group, created = Group.objects.get_or_create(name="Editors")
+    if created:
+        codenames = [
+            f"{action}_{model}"
+            for model in editors_migration.EDITOR_MODELS
+            for action in editors_migration.ACTIONS
+        ]
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="kb", codename__in=codenames)
+        )
+    return group
 
 
 @pytest.fixture
 def editor(db) -> User:
     user = User.objects.create_user("editor", password="pass-editor-123", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors_group())
     return user
 
 

@@ -184,6 +184,7 @@ class TestPermissions:
                 "tags": "",
                 "status": "published",
                 "source_locator": "",
+                "version": "1",
             },
         )
         assert response.status_code == 302

@@ -227,6 +227,7 @@ class TestStepAnchors:
             "tags": "",
             "status": "published",
             "source_locator": "",
+            "version": str(situation.version),
             "responses-TOTAL_FORMS": "3",
             "responses-INITIAL_FORMS": "3",
             "responses-MIN_NUM_FORMS": "0",
