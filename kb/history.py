@@ -29,6 +29,7 @@ from reversion.models import Version
 
 from kb.models import (
     Entry,
+    EntrySlug,
     Kind,
     Response,
     Source,
@@ -68,6 +69,7 @@ class EntrySnapshot:
     basis: tuple[int, ...] = ()
     see_also: tuple[int, ...] = ()
     steps: tuple[tuple[str, str], ...] = ()  # (anchor, text), in order
+    addresses: tuple[str, ...] = ()  # every slug the entry had, so old links can come back
     extra: dict[str, Any] = field(default_factory=dict)  # created_at, view_count...
 
     @classmethod
@@ -86,9 +88,19 @@ class EntrySnapshot:
         entry_id = int(version.object_id)
         others = list(
             version.revision.version_set.filter(
-                content_type__in=[content_type(Response), content_type(TaggedEntry)]
+                content_type__in=[
+                    content_type(Response),
+                    content_type(TaggedEntry),
+                    content_type(EntrySlug),
+                ]
             )
         )
+        addresses = [
+            v.field_dict["slug"]
+            for v in others
+            if v.content_type_id == content_type(EntrySlug).pk
+            and v.field_dict["entry_id"] == entry_id
+        ]
         step_rows = [
             v.field_dict
             for v in others
@@ -110,6 +122,7 @@ class EntrySnapshot:
                 (row["anchor"], row["text"])
                 for row in sorted(step_rows, key=lambda r: (r["position"], r["id"]))
             ),
+            addresses=tuple(addresses),
             extra={"created_at": data.get("created_at"), "view_count": data.get("view_count")},
         )
 
@@ -330,7 +343,7 @@ def recover_entry(*, version: Version, user: AbstractBaseUser | None) -> Entry:
     if Entry.objects.filter(pk=entry_id).exists():
         raise HistoryError(_("This entry exists; it does not need recovering."))
     slug = snapshot.fields["slug"]
-    taken = Entry.objects.filter(slug=slug).first()
+    taken = Entry.objects.known_as(slug).first()
     if taken is not None:
         raise HistoryError(
             _("Another entry, “%(title)s”, now uses the address “%(slug)s”. Change its slug first.")
@@ -346,6 +359,10 @@ def recover_entry(*, version: Version, user: AbstractBaseUser | None) -> Entry:
         reversion.set_user(_as_user(user))
         reversion.set_comment(_("Recovered after deletion"))
         entry = apply_snapshot(Entry(pk=entry_id), snapshot)
+        # Its old addresses lead to it again, unless another entry has taken one meanwhile.
+        for address in snapshot.addresses:
+            if not EntrySlug.objects.filter(slug=address).exists():
+                EntrySlug.objects.create(entry=entry, slug=address)
         kept = {k: v for k, v in snapshot.extra.items() if v is not None}
         if kept:
             # The original creation date and view count survive the deletion.

@@ -633,7 +633,7 @@ class Synonym(models.Model):
 # History (django-reversion). One revision holds an entry with its steps and tag links, so a
 # version is always a whole entry; a step or a tag link saved on its own records its entry too.
 # Registered here, at import, so the admin (autodiscovered before this app is ready) finds it.
-ENTRY_HISTORY_FOLLOW = ("responses", "taggedentry_set")
+ENTRY_HISTORY_FOLLOW = ("responses", "taggedentry_set", "slugs")
 for _model in (Entry, Principle, Rule, Situation, Case):
     # The tag manager is not serialisable; tags are kept through the TaggedEntry rows.
     # ignore_duplicates: re-setting unchanged links (the seed does) records nothing new.
@@ -643,3 +643,4 @@ for _model in (Entry, Principle, Rule, Situation, Case):
 reversion.register(Response, follow=("situation",))
 reversion.register(TaggedEntry, follow=("tag", "content_object"))
 reversion.register(Tag)
+reversion.register(EntrySlug)

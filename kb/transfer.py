@@ -44,6 +44,7 @@ from kb.models import (
     KIND_PLURALS,
     SLUG_MAX_LENGTH,
     Entry,
+    EntrySlug,
     Kind,
     Response,
     Source,
@@ -75,6 +76,7 @@ def entry_record(entry: Entry) -> dict[str, Any]:
     return {
         "kind": entry.kind,
         "slug": entry.slug,
+        "old_slugs": entry.old_slugs(),
         "title": entry.title,
         "number": entry.number,
         "summary": entry.summary,
@@ -117,7 +119,7 @@ def export_data() -> dict[str, Any]:
     """The whole knowledge base as one JSON-ready document, in a stable order."""
     entries = (
         Entry.objects.select_related("source", "owner")
-        .prefetch_related("tags", "responses", "basis", "see_also")
+        .prefetch_related("tags", "responses", "basis", "see_also", "slugs")
         .order_by("kind", "slug")
     )
     return {
@@ -312,6 +314,7 @@ class SeedIn(Strict):
 class EntryIn(Strict):
     kind: Literal["principle", "rule", "situation", "case"]
     slug: Slug
+    old_slugs: list[Slug] = []
     title: Annotated[StrictStr, Field(min_length=1, max_length=_max(Entry, "title"))]
     number: Annotated[StrictInt, Field(ge=1, le=32767)] | None = None
     summary: Annotated[StrictStr, Field(min_length=1, max_length=_max(Entry, "summary"))]
@@ -516,6 +519,33 @@ def _duplicates(
             first[value] = i
 
 
+def check_addresses(entries: list[EntryIn | None], problems: list[Problem]) -> None:
+    """Every address (current or old slug) leads to one entry, in the file and in the database.
+
+    The file updates entries by slug, so an address that the knowledge base gives to an entry
+    with another slug cannot be given to this one: its old links would change meaning.
+    """
+    held = dict(EntrySlug.objects.values_list("slug", "entry__slug"))
+    claimed: dict[str, tuple[int, bool]] = {}  # address -> (entry index, is its current slug)
+    for i, entry in enumerate(entries):
+        if entry is None:
+            continue
+        addresses = [(f"entries[{i}].slug", entry.slug, True)] + [
+            (f"entries[{i}].old_slugs[{j}]", slug, False) for j, slug in enumerate(entry.old_slugs)
+        ]
+        for where, address, current in addresses:
+            holder = held.get(address)
+            first, first_current = claimed.setdefault(address, (i, current))
+            if holder is not None and holder != entry.slug:
+                problems.append(
+                    Problem(where, f"{address!r} is an address of entry {holder!r} already")
+                )
+            elif first != i and not (current and first_current):  # two slugs: reported apart
+                problems.append(
+                    Problem(where, f"{address!r} is also an address of entries[{first}]")
+                )
+
+
 def cross_check(
     sources: list[SourceIn | None],
     entries: list[EntryIn | None],
@@ -534,6 +564,7 @@ def cross_check(
     _duplicates(seeded, lambda e: e.seed.key, "entries", problems, "seed key")
 
     in_file = {e.slug: e for e in entries if e}
+    check_addresses(entries, problems)
     in_db = dict(Entry.objects.values_list("slug", "kind"))
     kinds = {**in_db, **{slug: None for slug in raw_slugs if slug}}
     kinds.update({slug: e.kind for slug, e in in_file.items()})
@@ -751,7 +782,7 @@ def _apply_entries(items: list[EntryIn], sources: dict[str, Source], report: Imp
     current = {
         e.slug: e
         for e in Entry.objects.select_related("source", "owner").prefetch_related(
-            "tags", "responses", "basis", "see_also"
+            "tags", "responses", "basis", "see_also", "slugs"
         )
     }
     report.kept = sorted(set(current) - {item.slug for item in items})
@@ -760,7 +791,11 @@ def _apply_entries(items: list[EntryIn], sources: dict[str, Source], report: Imp
         entry = current.get(item.slug)
         if entry is not None:
             before = entry_record(entry)
-            if {k: before[k] for k in COMPARED} == incoming_record(item, owners):
+            # An import adds old addresses (redirects) and never removes them.
+            new_addresses = set(item.old_slugs) - {entry.slug, *before["old_slugs"]}
+            if not new_addresses and {k: before[k] for k in COMPARED} == incoming_record(
+                item, owners
+            ):
                 report.unchanged.append(item.slug)
                 continue
             report.updated.append(item.slug)
@@ -797,6 +832,9 @@ def _apply_entries(items: list[EntryIn], sources: dict[str, Source], report: Imp
             Entry.objects.filter(pk=entry.pk).update(**kept)
         entry.tags.set(item.tags)
         sync_steps(entry, [(step.anchor, step.text) for step in item.steps])
+        for old_slug in item.old_slugs:
+            # Validation made sure no other entry holds it; the redirects come back with it.
+            EntrySlug.objects.get_or_create(slug=old_slug, defaults={"entry": entry})
 
     for item, entry in changed:
         entry.basis.set([current[slug] for slug in item.basis])

@@ -289,3 +289,27 @@ def test_staff_without_the_editors_group_cannot_see_or_restore_history(client, s
     assert client.get(url(situation, "compare") + f"?from={original.pk}").status_code == 403
     assert client.post(url(situation, "revision", original.pk), {}).status_code == 403
     assert client.get(reverse("admin:kb_situation_recoverlist")).status_code == 403
+
+
+def test_recovery_brings_back_the_old_addresses(editor_client, client, situation):
+    pk, first_slug = situation.pk, situation.slug
+    edit(editor_client, Entry.objects.get(pk=pk), title="Клиент сильно опоздал", slug="opozdanie")
+    editor_client.post(url(Entry.objects.get(pk=pk), "delete"), {"post": "yes"})
+    assert client.get(f"/situations/{first_slug}/").status_code == 404
+    deleted = Version.objects.get_deleted(Entry).get(object_id=str(pk))
+    history.recover_entry(version=deleted, user=None)
+    response = client.get(f"/situations/{first_slug}/")
+    assert (response.status_code, response.headers["Location"]) == (301, "/situations/opozdanie/")
+    assert client.get(f"/e/{pk}/").headers["Location"] == "/situations/opozdanie/"
+
+
+def test_recovery_refuses_a_slug_that_is_now_another_entrys_old_address(situation):
+    pk, slug = situation.pk, situation.slug
+    history.delete_entries(entries=[situation], user=None)
+    other = make_entry(Kind.CASE, title="Клиент опоздал", slug=slug)
+    other.slug = "drugoj-adres"
+    other.save()
+    deleted = Version.objects.get_deleted(Entry).get(object_id=str(pk))
+    with pytest.raises(history.HistoryError):
+        history.recover_entry(version=deleted, user=None)
+    assert not Entry.objects.filter(pk=pk).exists()

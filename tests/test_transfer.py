@@ -346,3 +346,44 @@ def test_line_numbers_follow_json_paths():
     text = '{\n  "a": [\n    1,\n    {"b": "x\\"y"}\n  ],\n  "c": null\n}'
     lines = transfer.line_numbers(text)
     assert lines == {"": 1, "a": 2, "a[0]": 3, "a[1]": 4, "a[1].b": 4, "c": 6}
+
+
+def test_old_addresses_survive_export_wipe_import(knowledge_base, client, tmp_path):
+    entry = Entry.objects.get(slug="klient-vpal-v-isteriku")
+    entry.slug = "klient-krichit"
+    entry.save()
+    document = export()
+    record = next(e for e in document["entries"] if e["slug"] == "klient-krichit")
+    assert record["old_slugs"] == ["klient-vpal-v-isteriku"]
+    wipe()
+    import_file(tmp_path, document)
+    response = client.get("/situations/klient-vpal-v-isteriku/")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/situations/klient-krichit/"
+    assert canonical(export()) == canonical(document)
+    # Importing it again adds nothing and changes nothing.
+    assert "0 entries created, 0 updated, 45 unchanged" in import_file(tmp_path, document)
+
+
+def test_an_address_of_another_entry_is_refused_with_its_place(knowledge_base, tmp_path):
+    entry = Entry.objects.get(slug="klient-vpal-v-isteriku")
+    entry.slug = "klient-krichit"
+    entry.save()
+    document = export()
+    entries = document["entries"]
+    taker = next(i for i, e in enumerate(entries) if e["slug"] == "klient-umer")
+    entries[taker]["old_slugs"] = ["klient-vpal-v-isteriku"]
+    other = next(i for i, e in enumerate(entries) if e["slug"] == "klient-ne-vsegda-prav")
+    entries[other]["old_slugs"] = ["sovsem-novyj-adres"]
+    third = next(i for i, e in enumerate(entries) if e["slug"] == "reputaciya-dorozhe-deneg")
+    entries[third]["old_slugs"] = ["sovsem-novyj-adres"]
+    with pytest.raises(CommandError) as raised:
+        import_file(tmp_path, document)
+    message = str(raised.value)
+    assert (
+        f"entries[{taker}].old_slugs[0]: 'klient-vpal-v-isteriku' is an address of entry "
+        "'klient-krichit' already"
+    ) in message
+    later = max(other, third)
+    assert f"entries[{later}].old_slugs[0]: 'sovsem-novyj-adres' is also an address" in message
+    assert not Entry.objects.get(slug="klient-umer").old_slugs()
