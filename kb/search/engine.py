@@ -1,0 +1,154 @@
+"""search() and suggest(): the one interface the views and the API use, on either backend.
+
+Every word must match (in any form, or a synonym); when nothing matches them all, any word may.
+Up to `EXACT_LIMIT` matches are ranked exactly. Past that (a common word on a large knowledge
+base, where ranking every match costs seconds), results come tier by tier: title matches, then
+summary, steps and tags, then body, each tier a bounded sample ranked by the engine's score,
+and the total is counted no further than `EXACT_LIMIT` and flagged as an estimate.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.safestring import SafeString
+
+from kb.models import Kind, SearchDocument
+from kb.search.backends import backend
+from kb.search.base import Backend, Filters
+from kb.search.query import Group, ParsedQuery, parse
+from kb.search.snippets import highlight, snippet
+
+EXACT_LIMIT = 1000
+TIER_SAMPLE = 200
+FACET_LIMIT = 5000
+
+
+@dataclass
+class Hit:
+    document: SearchDocument
+    score: float
+    title_html: SafeString
+    snippet: SafeString
+
+    @property
+    def entry(self):
+        return self.document.entry
+
+    @property
+    def kind(self) -> str:
+        return self.document.kind
+
+    @property
+    def kind_label(self) -> str:
+        return Kind(self.document.kind).label
+
+    @property
+    def title(self) -> str:
+        return self.document.title
+
+    @property
+    def url(self) -> str:
+        return self.document.entry.get_absolute_url()
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    total_is_estimate: bool = False
+    suggestion: str | None = None
+    page: int = 1
+    per_page: int = 10
+    kind_counts: dict[str, int] = field(default_factory=dict)
+    tag_counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def search(
+    text: str,
+    *,
+    kind: str | None = None,
+    tags: tuple[str, ...] = (),
+    page: int = 1,
+    per_page: int = 10,
+    facets: bool = False,
+    typing: bool = False,
+) -> SearchResults:
+    """Published entries that match `text`, best first, one page of them."""
+    parsed = parse(text, typing=typing)
+    results = SearchResults(query=parsed.text, suggestion=parsed.suggestion, per_page=per_page)
+    groups = parsed.live_groups
+    if not groups:
+        return results
+    engine = backend()
+    filters = Filters(kind, tuple(tags))
+    mode = "AND"
+    results.total = engine.count(groups, mode, filters, EXACT_LIMIT + 1)
+    if not results.total and len(groups) > 1:
+        mode = "OR"
+        results.total = engine.count(groups, mode, filters, EXACT_LIMIT + 1)
+    if results.total > EXACT_LIMIT:
+        results.total, results.total_is_estimate = EXACT_LIMIT, True
+    results.page = max(1, min(page, results.page_count))
+    offset = (results.page - 1) * per_page
+    if not results.total_is_estimate:
+        scored = engine.ranked(groups, mode, filters, per_page, offset)
+    else:
+        scored = tiered(engine, groups, mode, filters, offset + per_page)[offset:]
+    results.hits = hits(scored, parsed, with_snippets=not typing)
+    if facets:
+        results.kind_counts, results.tag_counts = engine.facets(
+            groups, mode, filters, FACET_LIMIT
+        )
+    return results
+
+
+def tiered(
+    engine: Backend, groups: list[Group], mode: str, filters: Filters, wanted: int
+) -> list[tuple[int, float]]:
+    """Title matches first, then summary and steps, then body: each tier a bounded sample."""
+    seen: set[int] = set()
+    ranked: list[tuple[int, float]] = []
+    sample = max(TIER_SAMPLE, wanted)
+    for tier in range(3):
+        found = engine.sample(groups, mode, filters, tier, sample)
+        found.sort(key=lambda row: (-row[1], row[0]))
+        ranked += [row for row in found if row[0] not in seen]
+        seen.update(row[0] for row in found)
+        if len(ranked) >= wanted:
+            break
+    return ranked[:wanted]
+
+
+def hits(scored: list[tuple[int, float]], parsed: ParsedQuery, with_snippets: bool) -> list[Hit]:
+    documents = SearchDocument.objects.select_related("entry").in_bulk([pk for pk, _ in scored])
+    stems, prefixes = parsed.highlight_terms()
+    found = []
+    for pk, score in scored:
+        document = documents.get(pk)
+        if document is None:
+            continue
+        found.append(
+            Hit(
+                document=document,
+                score=round(float(score), 4),
+                title_html=highlight(document.title, stems, prefixes),
+                snippet=snippet(
+                    [document.summary, document.steps, document.body],
+                    document.summary,
+                    stems,
+                    prefixes,
+                )
+                if with_snippets
+                else SafeString(""),
+            )
+        )
+    return found
+
+
+def suggest(text: str, limit: int = 8) -> SearchResults:
+    """The top matches of a query being typed: its last word may be unfinished."""
+    return search(text, per_page=limit, typing=True)

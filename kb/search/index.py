@@ -1,0 +1,92 @@
+"""Keeping the index current. Called explicitly wherever entries change: the admin, history
+restores, `load_seed`, imports; `rebuild_index` starts over."""
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+
+from kb.models import Entry, SearchDocument, SearchWord
+from kb.search import spelling
+from kb.search.backends import backend
+from kb.search.russian import lemma
+from kb.search.documents import document_for, document_words, entries_to_index, update_lexicon
+
+
+@transaction.atomic
+def index_entries(entry_ids: Iterable[int]) -> None:
+    """Bring the documents of these entries up to date: published ones (re)indexed, drafts and
+    deleted entries taken out."""
+    ids = {int(pk) for pk in entry_ids}
+    if not ids:
+        return
+    documents = [document_for(entry) for entry in entries_to_index(ids)]
+    old = list(SearchDocument.objects.filter(pk__in=ids))
+    delta = Counter()
+    for document in old:
+        delta.subtract(document_words(document))
+    for document in documents:
+        delta.update(document_words(document))
+    engine = backend()
+    engine.delete([d.pk for d in old])
+    SearchDocument.objects.filter(pk__in=[d.pk for d in old]).delete()
+    SearchDocument.objects.bulk_create(documents)
+    engine.write(documents)
+    update_lexicon(delta)
+    spelling.forget()
+
+
+def remove_entries(entry_ids: Iterable[int]) -> None:
+    """Take entries out of the index; call before deleting them (their words are counted)."""
+    ids = list(entry_ids)
+    with transaction.atomic():
+        old = list(SearchDocument.objects.filter(pk__in=ids))
+        delta = Counter()
+        for document in old:
+            delta.subtract(document_words(document))
+        backend().delete([d.pk for d in old])
+        SearchDocument.objects.filter(pk__in=[d.pk for d in old]).delete()
+        update_lexicon(delta)
+    spelling.forget()
+
+
+@transaction.atomic
+def rebuild_index(
+    progress: Callable[[int, int], None] | None = None, chunk_size: int = 2000
+) -> int:
+    """Index every published entry from scratch; returns how many. `progress(done, total)` is
+    called after each chunk."""
+    engine = backend()
+    engine.clear()
+    SearchDocument.objects.all().delete()
+    SearchWord.objects.all().delete()
+    total = Entry.objects.published().count()
+    words = Counter()
+    done, last_pk = 0, 0
+    while True:
+        entries = list(entries_to_index().filter(pk__gt=last_pk)[:chunk_size])
+        if not entries:
+            break
+        documents = [document_for(entry) for entry in entries]
+        SearchDocument.objects.bulk_create(documents, batch_size=500)
+        engine.write(documents)
+        for document in documents:
+            words.update(document_words(document))
+        done += len(entries)
+        last_pk = entries[-1].pk
+        if progress is not None:
+            progress(done, total)
+    SearchWord.objects.bulk_create(
+        (SearchWord(word=w, lemma=lemma(w)[:100], document_count=n) for w, n in words.items()), batch_size=1000
+    )
+    spelling.forget()
+    return done
+
+
+def index_is_complete() -> bool:
+    """Every published entry has a document, and nothing else has one."""
+    published = Entry.objects.published()
+    return (
+        SearchDocument.objects.count() == published.count()
+        and not SearchDocument.objects.exclude(entry__in=published).exists()
+    )

@@ -1,0 +1,80 @@
+"""PostgreSQL backend: a weighted `tsvector` per document, the built-in `russian` configuration.
+
+Title weighs A, summary, steps and tags B, body C; PostgreSQL stems both sides itself. "ё" is
+folded into "е" before stemming (the `russian` configuration does not).
+"""
+
+from collections.abc import Sequence
+
+from django.db import connection
+
+from kb.models import SearchDocument
+from kb.search.base import Backend, Filters
+from kb.search.query import Alternative, Group
+
+TIERS = ("A", "B", "")
+VECTOR = (
+    "setweight(to_tsvector('russian', translate(lower(title), 'ё', 'е')), 'A') || "
+    "setweight(to_tsvector('russian', translate(lower(summary), 'ё', 'е')), 'B') || "
+    "setweight(to_tsvector('russian', translate(lower(steps), 'ё', 'е')), 'B') || "
+    "setweight(to_tsvector('russian', translate(lower(tags), 'ё', 'е')), 'B') || "
+    "setweight(to_tsvector('russian', translate(lower(body), 'ё', 'е')), 'C')"
+)
+
+
+def alternative_expression(alternative: Alternative, weights: str) -> str:
+    # Words hold only letters and digits; quoted, they are always plain lexemes.
+    if alternative.prefix:
+        return f"'{alternative.words[0]}':*{weights}"
+    label = f":{weights}" if weights else ""
+    return "(" + " <-> ".join(f"'{w}'{label}" for w in alternative.words) + ")"
+
+
+def tsquery(groups: Sequence[Group], mode: str, tier: int = 2) -> str:
+    operator = " & " if mode == "AND" else " | "
+    weights = TIERS[tier]
+    return operator.join(
+        "(" + " | ".join(alternative_expression(a, weights) for a in g.alternatives) + ")"
+        for g in groups
+    )
+
+
+class PostgresBackend(Backend):
+    id_column = "d.entry_id"
+
+    def write(self, documents: Sequence[SearchDocument]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE kb_searchdocument SET search_vector = {VECTOR} WHERE entry_id = ANY(%s)",
+                [[d.pk for d in documents]],
+            )
+
+    def delete(self, ids: Sequence[int]) -> None:
+        """Nothing to do: the vector goes with its document row."""
+
+    def clear(self) -> None:
+        """Nothing to do: the vectors go with their document rows."""
+
+    def matching(
+        self, groups: Sequence[Group], mode: str, filters: Filters, tier: int = 2
+    ) -> tuple[str, list]:
+        where, params = self.filter_sql(filters)
+        sql = (
+            "FROM kb_searchdocument d "
+            "WHERE d.search_vector @@ to_tsquery('russian', %s)" + where
+        )
+        return sql, [tsquery(groups, mode, tier), *params]
+
+    def score_sql(self, groups: Sequence[Group], mode: str, tier: int = 2) -> tuple[str, list]:
+        return "ts_rank(d.search_vector, to_tsquery('russian', %s), 1)", [
+            tsquery(groups, mode, tier)
+        ]
+
+    def bare(self, text: str, limit: int = 10) -> list[int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT entry_id FROM kb_searchdocument, plainto_tsquery('russian', %s) q "
+                "WHERE search_vector @@ q ORDER BY ts_rank(search_vector, q) DESC LIMIT %s",
+                [text, limit],
+            )
+            return [row[0] for row in cursor.fetchall()]

@@ -1,0 +1,120 @@
+"""A query as typed → groups of alternatives the backends can run.
+
+Each group stands for one word (or synonym phrase) of the query; a document matches the group
+when it holds any alternative: the word's own stem, its lemma's, a synonym, or, for the word
+being typed in suggestions, any word it begins. Unknown words are corrected against the index.
+"""
+
+from dataclasses import dataclass, field
+
+from kb.search import spelling, synonyms
+from kb.search.russian import STOP_WORDS, lemma, stem, words
+
+MAX_QUERY_LENGTH = 500
+MAX_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Alternative:
+    words: tuple[str, ...]  # normalised words (PostgreSQL stems them itself)
+    stems: tuple[str, ...]  # the same words stemmed, stop words left out (SQLite, snippets)
+    prefix: bool = False  # words[0] is the beginning of a word still being typed
+
+
+@dataclass
+class Group:
+    text: str
+    alternatives: list[Alternative]
+    known: bool = True
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    groups: list[Group] = field(default_factory=list)
+    corrections: dict[str, str] = field(default_factory=dict)
+    suggestion: str | None = None
+
+    @property
+    def live_groups(self) -> list[Group]:
+        """Groups some indexed word can match: the others cannot narrow anything down."""
+        return [g for g in self.groups if g.known]
+
+    def highlight_terms(self) -> tuple[set[str], set[str]]:
+        """Stems and prefixes to mark in titles and snippets."""
+        stems_, prefixes = set(), set()
+        for group in self.live_groups:
+            for alternative in group.alternatives:
+                if alternative.prefix:
+                    prefixes.add(alternative.words[0])
+                else:
+                    stems_.update(alternative.stems)
+        return stems_, prefixes
+
+
+def word_alternatives(word: str) -> list[Alternative]:
+    """The word in its own form and its dictionary form, plus its synonyms."""
+    # Indexed words with the same dictionary form catch what stemming misses ("скидка" and
+    # "скидок" have different stems).
+    forms = dict.fromkeys([word, lemma(word), *spelling.lexicon().forms_of(lemma(word))])
+    alternatives = [Alternative((w,), (stem(w),)) for w in forms]
+    for group in synonyms.table().groups_of_word(word):
+        alternatives += [Alternative(term.words, term.stems) for term in group]
+    return unique(alternatives)
+
+
+def unique(alternatives: list[Alternative]) -> list[Alternative]:
+    seen, kept = set(), []
+    for alternative in alternatives:
+        key = (alternative.stems, alternative.prefix)
+        if key not in seen:
+            seen.add(key)
+            kept.append(alternative)
+    return kept
+
+
+def is_known(alternative: Alternative, lexicon: spelling.Lexicon) -> bool:
+    """Every word of the alternative is in the index (stop words are in no index)."""
+    content = [w for w in alternative.words if w not in STOP_WORDS]
+    return bool(content) and all(lexicon.knows(w) for w in content)
+
+
+def parse(text: str, *, typing: bool = False) -> ParsedQuery:
+    """Parse a query; with `typing`, the last word may be unfinished (suggestions)."""
+    text = text[:MAX_QUERY_LENGTH]
+    all_words = words(text)[: MAX_WORDS * 3]
+    query_words = [w for w in all_words if w not in STOP_WORDS][:MAX_WORDS]
+    parsed = ParsedQuery(text=" ".join(text.split()))
+    if not query_words:
+        return parsed
+    lexicon = spelling.lexicon()
+    table = synonyms.table()
+    query_stems = [stem(w) for w in query_words]
+    last_unfinished = typing and not text[-1:].isspace()
+    i = 0
+    while i < len(query_words):
+        phrase = table.phrase_at(query_stems, i)
+        if phrase is not None and phrase[0] > 1:
+            length, terms = phrase
+            alternatives = [Alternative(t.words, t.stems) for t in terms]
+            parsed.groups.append(Group(" ".join(query_words[i : i + length]), unique(alternatives)))
+            i += length
+            continue
+        word = query_words[i]
+        is_last = i == len(query_words) - 1
+        alternatives = word_alternatives(word)
+        known = any(is_known(a, lexicon) for a in alternatives)
+        if is_last and last_unfinished and lexicon.knows_prefix(word):
+            alternatives.append(Alternative((word,), (word,), prefix=True))
+            known = True
+        if not known:
+            corrected = lexicon.correct(word)
+            if corrected is not None:
+                parsed.corrections[word] = corrected
+                alternatives = word_alternatives(corrected)
+                known = True
+        parsed.groups.append(Group(word, alternatives, known))
+        i += 1
+    if parsed.corrections:
+        parsed.suggestion = " ".join(parsed.corrections.get(w, w) for w in all_words)
+    return parsed

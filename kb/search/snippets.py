@@ -1,0 +1,60 @@
+"""Highlighted titles and snippets: the matched words wrapped in <mark>, everything escaped."""
+
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from kb.search.russian import WORD, normalize, stem
+
+SNIPPET_LENGTH = 220
+SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
+
+
+def is_match(word: str, stems: set[str], prefixes: set[str]) -> bool:
+    word = normalize(word)
+    return stem(word) in stems or any(word.startswith(p) for p in prefixes)
+
+
+def highlight(text: str, stems: set[str], prefixes: set[str]) -> SafeString:
+    """The text, escaped, with every matched word in <mark>."""
+    parts, last = [], 0
+    for found in WORD.finditer(text):
+        if is_match(found.group(), stems, prefixes):
+            parts += [escape(text[last : found.start()]), "<mark>", escape(found.group()), "</mark>"]
+            last = found.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 (every piece of text is escaped above)
+
+
+def best_passage(fields: list[str], stems: set[str], prefixes: set[str]) -> str:
+    """The sentence that holds the most distinct matched words (the earliest on a tie)."""
+    best, best_score = "", 0
+    for text in fields:
+        for sentence in SENTENCE.findall(text):
+            matched = {
+                stem(normalize(w))
+                for w in WORD.findall(sentence)
+                if is_match(w, stems, prefixes)
+            }
+            if len(matched) > best_score:
+                best, best_score = sentence.strip(), len(matched)
+    return best
+
+
+def shorten(text: str, stems: set[str], prefixes: set[str], length: int = SNIPPET_LENGTH) -> str:
+    """At most `length` characters of the text, around its first matched word."""
+    if len(text) <= length:
+        return text
+    first = next((m.start() for m in WORD.finditer(text) if is_match(m.group(), stems, prefixes)), 0)
+    start = max(0, min(first - length // 4, len(text) - length))
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    cut = text[start : start + length]
+    cut = cut.rsplit(" ", 1)[0] if start + length < len(text) else cut
+    return ("…" if start else "") + cut + ("…" if start + length < len(text) else "")
+
+
+def snippet(fields: list[str], fallback: str, stems: set[str], prefixes: set[str]) -> SafeString:
+    """A highlighted passage from `fields` (summary, steps, body), or the fallback text."""
+    passage = best_passage(fields, stems, prefixes) or fallback
+    return highlight(shorten(passage, stems, prefixes), stems, prefixes)

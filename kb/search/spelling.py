@@ -1,0 +1,85 @@
+"""Typo correction against the words of the index (`kb.models.SearchWord`).
+
+A query word is known when some indexed word shares its stem; an unknown word is replaced by
+the closest indexed word (Damerau–Levenshtein: one edit for short words, two for longer ones),
+the more frequent one on a tie. The lexicon is read once and kept for `TTL` seconds (this
+process re-reads it at once after an index change, through `forget`).
+"""
+
+import bisect
+import time
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from kb.search.russian import stem
+
+TTL = 30.0
+MIN_LENGTH = 4  # shorter words are too ambiguous to correct
+
+
+class Lexicon:
+    def __init__(self, counts: dict[str, int], lemmas: dict[str, str] | None = None) -> None:
+        self.counts = counts
+        self.forms: dict[str, list[str]] = {}
+        for word, lemma in (lemmas or {}).items():
+            self.forms.setdefault(lemma, []).append(word)
+        self.sorted_words = sorted(counts)
+        self.stems = set(stem(w) for w in counts)
+        self.by_length: dict[int, list[str]] = {}
+        for word in counts:
+            self.by_length.setdefault(len(word), []).append(word)
+
+    def knows(self, word: str) -> bool:
+        return word in self.counts or stem(word) in self.stems
+
+    def forms_of(self, lemma: str, limit: int = 12) -> list[str]:
+        """Indexed words with this dictionary form, the most frequent first."""
+        forms = self.forms.get(lemma, [])
+        return sorted(forms, key=lambda w: (-self.counts[w], w))[:limit]
+
+    def knows_prefix(self, prefix: str) -> bool:
+        i = bisect.bisect_left(self.sorted_words, prefix)
+        return i < len(self.sorted_words) and self.sorted_words[i].startswith(prefix)
+
+    def correct(self, word: str) -> str | None:
+        """The indexed word closest to an unknown `word`, or None when nothing is close."""
+        if len(word) < MIN_LENGTH or not word.isalpha():
+            return None
+        allowed = 1 if len(word) <= 5 else 2
+        choices = [
+            w
+            for length in range(len(word) - allowed, len(word) + allowed + 1)
+            for w in self.by_length.get(length, ())
+        ]
+        matches = process.extract(
+            word,
+            choices,
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=allowed,
+            limit=20,
+        )
+        if not matches:
+            return None
+        best = min(matches, key=lambda m: (m[1], m[0][0] != word[0], -self.counts[m[0]], m[0]))
+        return best[0]
+
+
+_cache: dict[str, object] = {}
+
+
+def lexicon() -> Lexicon:
+    loaded = _cache.get("loaded_at")
+    if loaded is None or time.monotonic() - loaded > TTL:
+        from kb.models import SearchWord  # noqa: PLC0415 (apps must be ready)
+
+        rows = SearchWord.objects.values_list("word", "lemma", "document_count")
+        counts, lemmas = {}, {}
+        for word, lemma, count in rows:
+            counts[word], lemmas[word] = count, lemma
+        _cache.update(lexicon=Lexicon(counts, lemmas), loaded_at=time.monotonic())
+    return _cache["lexicon"]
+
+
+def forget() -> None:
+    _cache.clear()

@@ -1,0 +1,78 @@
+"""Synonym groups editors keep in the admin (`kb.models.Synonym`), applied to queries.
+
+A query word belongs to a group when its lemma or stem is that of one of the group's words;
+the query then accepts every word of the group in its place. Groups are read once and kept for
+`TTL` seconds (other processes see an edit within that time; this process at once, through
+`forget`).
+"""
+
+import time
+from dataclasses import dataclass
+
+from kb.search.russian import STOP_WORDS, lemma, stem, words
+
+TTL = 30.0
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word or phrase of a synonym group, normalised."""
+
+    words: tuple[str, ...]
+
+    @property
+    def stems(self) -> tuple[str, ...]:
+        return tuple(stem(w) for w in self.words if w not in STOP_WORDS) or tuple(
+            stem(w) for w in self.words
+        )
+
+
+class SynonymTable:
+    def __init__(self, groups: list[list[Term]]) -> None:
+        self.groups = groups
+        self.by_key: dict[str, set[int]] = {}
+        self.phrases: list[tuple[tuple[str, ...], int]] = []
+        for index, group in enumerate(groups):
+            for term in group:
+                if len(term.words) == 1:
+                    word = term.words[0]
+                    for key in {lemma(word), stem(word)}:
+                        self.by_key.setdefault(key, set()).add(index)
+                else:
+                    self.phrases.append((term.stems, index))
+
+    def groups_of_word(self, word: str) -> list[list[Term]]:
+        found = self.by_key.get(lemma(word), set()) | self.by_key.get(stem(word), set())
+        return [self.groups[i] for i in sorted(found)]
+
+    def phrase_at(self, query_stems: list[str], start: int) -> tuple[int, list[Term]] | None:
+        """The longest synonym phrase starting at `start`: (its length, its group)."""
+        best = None
+        for phrase, index in self.phrases:
+            end = start + len(phrase)
+            if tuple(query_stems[start:end]) == phrase and (best is None or len(phrase) > best[0]):
+                best = (len(phrase), self.groups[index])
+        return best
+
+
+_cache: dict[str, object] = {}
+
+
+def table() -> SynonymTable:
+    loaded = _cache.get("loaded_at")
+    if loaded is None or time.monotonic() - loaded > TTL:
+        from kb.models import Synonym  # noqa: PLC0415 (apps must be ready)
+
+        groups = []
+        for synonym in Synonym.objects.all():
+            terms = [Term(tuple(words(t))) for t in synonym.terms()]
+            terms = [t for t in terms if t.words]
+            if len(terms) > 1:
+                groups.append(terms)
+        _cache.update(table=SynonymTable(groups), loaded_at=time.monotonic())
+    return _cache["table"]
+
+
+def forget() -> None:
+    """Read the groups again at the next query (after an edit)."""
+    _cache.clear()
