@@ -17,6 +17,7 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_seed --if-empty
+	$(PY) manage.py rebuild_search_index --if-incomplete
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed

@@ -33,7 +33,7 @@ from reversion.models import Version
 from taggit.forms import TagWidget
 from taggit.models import Tag as TaggitTag
 
-from kb import history
+from kb import history, search
 from kb.markdown import render_markdown
 from kb.models import (
     Case,
@@ -47,6 +47,7 @@ from kb.models import (
     Status,
     Synonym,
     Tag,
+    TaggedEntry,
 )
 
 MAX_PREVIEW_LENGTH = 200_000
@@ -139,6 +140,7 @@ def publish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QueryS
             entry.status = Status.PUBLISHED
             entry.save()
             changed += 1
+        search.index_entries(queryset.values_list("pk", flat=True))
     modeladmin.message_user(
         request,
         ngettext("%d entry published.", "%d entries published.", changed) % changed,
@@ -156,6 +158,7 @@ def unpublish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
             entry.status = Status.DRAFT
             entry.save()
             changed += 1
+        search.index_entries(queryset.values_list("pk", flat=True))
     modeladmin.message_user(
         request,
         ngettext("%d entry moved to drafts.", "%d entries moved to drafts.", changed) % changed,
@@ -556,6 +559,11 @@ class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin)
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("tags")
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # After tags and steps are saved: the search document holds them too.
+        search.index_entries([form.instance.pk])
+
     @admin.display(description=_("tags"))
     def tag_names(self, obj: Entry) -> str:
         return ", ".join(tag.name for tag in obj.tags.all())
@@ -652,6 +660,7 @@ class ResponseAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Response, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         Entry.objects.filter(pk=obj.situation_id).mark_changed()
+        search.index_entries([obj.situation_id])
         # Record the situation with its new version number.
         reversion.add_to_revision(Entry.objects.get(pk=obj.situation_id))
 
@@ -659,6 +668,7 @@ class ResponseAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
         situation = obj.situation
         super().delete_model(request, obj)
         Entry.objects.filter(pk=situation.pk).mark_changed()
+        search.index_entries([situation.pk])
         situation.refresh_from_db()
         with reversion.create_revision():
             reversion.set_user(request.user)
@@ -698,11 +708,42 @@ class TagAdmin(admin.ModelAdmin):
     def entry_count(self, obj: Tag) -> int:
         return obj.entry_total
 
+    # Tag names are searchable: reindex the entries that carry a renamed or deleted tag.
+    def save_model(self, request: HttpRequest, obj: Tag, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        search.index_entries(obj.tagged_entries.values_list("content_object_id", flat=True))
+
+    def delete_model(self, request: HttpRequest, obj: Tag) -> None:
+        tagged = list(obj.tagged_entries.values_list("content_object_id", flat=True))
+        super().delete_model(request, obj)
+        search.index_entries(tagged)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        tagged = list(
+            TaggedEntry.objects.filter(tag__in=queryset).values_list("content_object_id", flat=True)
+        )
+        super().delete_queryset(request, queryset)
+        search.index_entries(tagged)
+
 
 @admin.register(Synonym)
 class SynonymAdmin(admin.ModelAdmin):
+    """Synonym groups apply to queries at once (in other processes within half a minute)."""
+
     list_display = ("__str__", "updated_at")
     search_fields = ("words",)
+
+    def save_model(self, request: HttpRequest, obj: Synonym, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        search.forget_synonyms()
+
+    def delete_model(self, request: HttpRequest, obj: Synonym) -> None:
+        super().delete_model(request, obj)
+        search.forget_synonyms()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        super().delete_queryset(request, queryset)
+        search.forget_synonyms()
 
 
 admin.site.site_header = _("Pravila: editors' admin")

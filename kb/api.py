@@ -17,8 +17,9 @@ from ninja.errors import HttpError
 from ninja.renderers import JSONRenderer
 from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
+from kb import search
 from kb.models import Entry, Kind, Source, Status
-from kb.views import tag_cloud
+from kb.views import clean_query, tag_cloud
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -387,3 +388,102 @@ def get_source(
     if source is None:
         raise HttpError(404, "No source has this slug.")
     return source
+
+
+class SearchFilters(Schema):
+    q: str = Field(
+        "",
+        description=(
+            "What happened, in the staff member's words: any word form, typos and synonyms are "
+            "understood. Any text is accepted; past 500 characters it is cut."
+        ),
+        examples=["клиент кричит"],
+    )
+    kind: Kind | None = Field(None, description="Only entries of this kind.")
+    tag: list[Slug] = Field(
+        default_factory=list, description="Tag slugs; repeat the parameter: all must match."
+    )
+    page: int = Field(1, ge=1, le=1000)
+    per_page: int = Field(10, ge=1, le=50)
+
+
+class SearchHitOut(Schema):
+    kind: Kind
+    kind_label: str
+    title: str
+    url: str
+    snippet: str = Field(..., description="HTML, escaped, with the matched words in <mark>.")
+    score: float = Field(..., description="Higher is better; comparable within one response.")
+
+
+class SearchOut(Schema):
+    query: str = Field(..., description="The query as it was searched (cleaned up).")
+    total: int
+    total_is_estimate: bool = Field(
+        ..., description="True when more entries match than were counted: `total` is a floor."
+    )
+    page: int
+    per_page: int
+    results: list[SearchHitOut]
+    suggestion: str | None = Field(
+        ..., description="The query with misspelt words corrected, when any were."
+    )
+
+
+class SuggestionOut(Schema):
+    kind: Kind
+    kind_label: str
+    title: str
+    url: str
+
+
+class SuggestOut(Schema):
+    query: str
+    results: list[SuggestionOut]
+
+
+def hit_out(hit: search.Hit, with_snippet: bool = True) -> dict[str, Any]:
+    out = {"kind": hit.kind, "kind_label": hit.kind_label, "title": hit.title, "url": hit.url}
+    if with_snippet:
+        out.update(snippet=str(hit.snippet), score=hit.score)
+    return out
+
+
+@api.get(
+    "/search/",
+    response={200: SearchOut, 422: ValidationErrors},
+    summary="Search published entries, best first",
+)
+def search_entries(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any]:
+    results = search.search(
+        clean_query(filters.q),
+        kind=filters.kind,
+        tags=tuple(dict.fromkeys(filters.tag)),
+        page=filters.page,
+        per_page=filters.per_page,
+    )
+    return {
+        "query": results.query,
+        "total": results.total,
+        "total_is_estimate": results.total_is_estimate,
+        "page": results.page,
+        "per_page": results.per_page,
+        "results": [hit_out(hit) for hit in results.hits],
+        "suggestion": results.suggestion,
+    }
+
+
+@api.get(
+    "/suggest/",
+    response={200: SuggestOut, 422: ValidationErrors},
+    summary="Suggestions while typing: the last word may be unfinished",
+)
+def suggest_entries(
+    request: HttpRequest,
+    q: Annotated[str, Query(description="The text typed so far.", examples=["сотруд"])] = "",
+) -> dict[str, Any]:
+    results = search.suggest(clean_query(q) + (" " if q[-1:].isspace() else ""))
+    return {
+        "query": results.query,
+        "results": [hit_out(hit, with_snippet=False) for hit in results.hits],
+    }

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
+from kb import search
 from kb.models import (
     Entry,
     EntrySlug,
@@ -333,7 +334,9 @@ def restore_version(
         when = version.revision.date_created
         reversion.set_user(_as_user(user))
         reversion.set_comment(_("Restored the version of %(when)s") % {"when": format_moment(when)})
-        return apply_snapshot(entry, EntrySnapshot.of_version(version))
+        entry = apply_snapshot(entry, EntrySnapshot.of_version(version))
+        search.index_entries([entry.pk])
+        return entry
 
 
 def recover_entry(*, version: Version, user: AbstractBaseUser | None) -> Entry:
@@ -367,6 +370,7 @@ def recover_entry(*, version: Version, user: AbstractBaseUser | None) -> Entry:
         if kept:
             # The original creation date and view count survive the deletion.
             Entry.objects.filter(pk=entry.pk).update(**kept)
+        search.index_entries([entry.pk])
         return entry
 
 
@@ -388,6 +392,7 @@ def delete_entries(*, entries: Iterable[Entry], user: AbstractBaseUser | None) -
     """Delete entries, recoverably."""
     entries = list(entries)
     record_before_delete(entries, user)
+    search.remove_entries(entry.pk for entry in entries)
     for entry in entries:
         entry.delete()
     return len(entries)

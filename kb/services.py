@@ -11,7 +11,8 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
-from kb.models import Entry, Kind, Response, Source, Status
+from kb import search
+from kb.models import Entry, Kind, Response, Source, Status, Synonym
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures"
 SEED_FILES = {
@@ -33,6 +34,7 @@ class SeedReport:
     unchanged: list[str] = field(default_factory=list)
     kept_edits: list[str] = field(default_factory=list)
     sources_created: list[str] = field(default_factory=list)
+    synonyms_added: list[str] = field(default_factory=list)
 
 
 def entry_fingerprint(entry: Entry) -> str:
@@ -86,9 +88,45 @@ def load_seed(*, seed_dir: Path | None = None) -> SeedReport:
     """
     source_items, entry_items = read_seed(seed_dir)
     # Recorded in the entries' history as one revision by nobody, commented "seed".
+    synonym_groups = read_seed_synonyms(seed_dir)
     with reversion.create_revision():
         reversion.set_comment("seed")
-        return _load_seed(source_items, entry_items)
+        report = _load_seed(source_items, entry_items)
+        report.synonyms_added = add_synonyms(synonym_groups)
+        # The seeded entries were indexed as they were written; anything else missing (entries
+        # from before the index existed) is indexed now, so the index is complete.
+        if not search.index_is_complete():
+            search.rebuild_index()
+    return report
+
+
+def read_seed_synonyms(seed_dir: Path | None = None) -> list[str]:
+    path = (seed_dir or SEED_DIR) / "synonyms.yaml"
+    if not path.exists():
+        return []
+    try:
+        groups = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (OSError, yaml.YAMLError) as error:
+        raise SeedError(f"synonyms.yaml: {error}") from error
+    if not all(isinstance(group, str) for group in groups):
+        raise SeedError("synonyms.yaml: each group is one line of comma-separated words")
+    return groups
+
+
+def add_synonyms(groups: list[str]) -> list[str]:
+    """Add the synonym groups none of whose words is in a group yet; returns those added."""
+    known = {term for synonym in Synonym.objects.all() for term in synonym.terms()}
+    added = []
+    for words in groups:
+        group = Synonym(words=words)
+        terms = group.terms()
+        if len(terms) > 1 and not known.intersection(terms):
+            group.save()
+            known.update(terms)
+            added.append(str(group))
+    if added:
+        search.forget_synonyms()
+    return added
 
 
 def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, Any]]) -> SeedReport:
@@ -158,6 +196,7 @@ def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, A
                 raise SeedError(f"{item['key']}: {relation} names unknown keys {missing}")
             getattr(entry, relation).set([entries[key] for key in keys])
 
+    search.index_entries(entry.pk for entry in writable.values())
     for key, entry in writable.items():
         checksum = entry_fingerprint(entry)
         if key not in report.created and checksum == entry.seed_checksum:

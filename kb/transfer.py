@@ -39,6 +39,7 @@ from pydantic import (
     ValidationError,
 )
 
+from kb import search
 from kb.models import (
     KIND_PATHS,
     KIND_PLURALS,
@@ -731,7 +732,8 @@ def import_knowledge_base(
         if dry_run:
             transaction.set_rollback(True)
         else:
-            transaction.on_commit(lambda: after_import(report))
+            # In the same transaction: the entries and their index change together.
+            after_import(report)
     return report
 
 
@@ -850,8 +852,8 @@ def _apply_entries(items: list[EntryIn], sources: dict[str, Source], report: Imp
 
 
 def after_import(report: ImportReport) -> None:
-    """Runs once an import has committed: the one place to refresh what derives from entries.
-
-    The search index (built in its own issue) is to be refreshed from here, for
-    `report.created + report.updated`.
-    """
+    """Refresh what derives from entries, for the entries the import created or changed."""
+    changed = report.created + report.updated
+    search.index_entries(Entry.objects.filter(slug__in=changed).values_list("pk", flat=True))
+    if report.synonyms_added:
+        search.forget_synonyms()

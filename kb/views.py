@@ -1,10 +1,12 @@
 """Pages staff read. Views stay thin: the reading logic lives in EntryQuerySet."""
 
 import re
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, QuerySet
 from django.http import (
     Http404,
@@ -20,6 +22,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
+from kb import search
 from kb.links import absolute_url, entry_for_url
 from kb.models import KIND_PLURALS, Entry, Kind, Source, Status, Tag
 
@@ -37,10 +40,13 @@ def requested_tag_slugs(request: HttpRequest) -> list[str]:
     return list(dict.fromkeys(s for s in request.GET.getlist("tag") if SLUG.match(s)))[:10]
 
 
+def clean_query(text: str) -> str:
+    """A query with control characters and extra spaces removed, and its length capped."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())[:MAX_QUERY_LENGTH]
+
+
 def requested_query(request: HttpRequest) -> str:
-    """The `?q=` text with control characters and extra spaces removed, and length capped."""
-    text = CONTROL_CHARACTERS.sub(" ", request.GET.get("q", ""))
-    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+    return clean_query(request.GET.get("q", ""))
 
 
 def requested_kind(request: HttpRequest) -> str | None:
@@ -240,28 +246,72 @@ class SourceDetailView(DetailView):
         )
 
 
-class SearchView(ListView):
-    """A plain search over published entries; every word must appear somewhere."""
+def requested_page(request: HttpRequest) -> int:
+    value = request.GET.get("page", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 7 else 1
+
+
+class SearchPage(Sequence):
+    """What Django's Paginator needs of a search: the total, and the page the search fetched."""
+
+    def __init__(self, results: search.SearchResults) -> None:
+        self.results = results
+
+    def __len__(self) -> int:
+        return self.results.total
+
+    def __getitem__(self, index: Any) -> list[search.Hit]:
+        return self.results.hits
+
+
+class SearchView(TemplateView):
+    """Search results with their filters, or an empty state that offers ways in."""
 
     template_name = "kb/search.html"
-    context_object_name = "entries"
-    paginate_by = LIST_PAGE_SIZE
-
-    def get_queryset(self) -> QuerySet[Entry]:
-        self.query = requested_query(self.request)
-        self.kind = requested_kind(self.request)
-        words = self.query.split()[:10]
-        if not words:
-            return Entry.objects.none()
-        entries = Entry.objects.published().of_kind(self.kind)
-        for word in words:
-            entries = entries.filter(
-                Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-            )
-        return entries.for_listing()
+    page_size = 10
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(query=self.query, kind=self.kind, **kwargs)
+        query = requested_query(self.request)
+        kind = requested_kind(self.request)
+        tag_slugs = requested_tag_slugs(self.request)
+        context = super().get_context_data(
+            query=query, kind=kind, tag_slugs=tag_slugs, results=None, **kwargs
+        )
+        if query:
+            results = search.search(
+                query,
+                kind=kind,
+                tags=tuple(tag_slugs),
+                page=requested_page(self.request),
+                per_page=self.page_size,
+                facets=True,
+            )
+            page_obj = Paginator(SearchPage(results), self.page_size).page(results.page)
+            tags = {t.slug: t for t in Tag.objects.filter(slug__in=list(results.tag_counts))}
+            for slug, count in results.tag_counts.items():
+                tags[slug].entry_count = count
+            context.update(
+                results=results,
+                hits=results.hits,
+                page_obj=page_obj,
+                kinds=[(k, KIND_PLURALS[k], results.kind_counts.get(k.value, 0)) for k in Kind],
+                active_tags=[tags[s] for s in tag_slugs if s in tags],
+                narrowing_tags=sorted(
+                    (t for s, t in tags.items() if s not in tag_slugs),
+                    key=lambda t: (-t.entry_count, t.name),
+                )[:15],
+                suggestion_url=reverse("kb:search") + "?" + urlencode({"q": results.suggestion})
+                if results.suggestion
+                else "",
+            )
+        if not context.get("hits"):
+            context.update(
+                popular=Entry.objects.published()
+                .of_kind(Kind.SITUATION)
+                .order_by("-view_count", "title")[:HOME_SITUATIONS],
+                cloud=weighted(tag_cloud()),
+            )
+        return context
 
 
 OEMBED_WIDTH = 480

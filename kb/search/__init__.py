@@ -1,8 +1,8 @@
 """Search: one interface over SQLite FTS5 and PostgreSQL full-text search.
 
-    search(query, kind=…, tags=…, page=…) -> SearchResults    the search page and the API
-    suggest(query) -> SearchResults                             suggestions while typing
-    index_entries(ids), remove_entries(ids), rebuild_index()   keeping the index current
+search(query, kind=…, tags=…, page=…) -> SearchResults    the search page and the API
+suggest(query) -> SearchResults                             suggestions while typing
+index_entries(ids), remove_entries(ids), rebuild_index()   keeping the index current
 """
 
 from kb.search.engine import Hit, SearchResults, search, suggest

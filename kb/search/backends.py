@@ -7,9 +7,9 @@ from kb.search.base import Backend
 
 def backend() -> Backend:
     if connection.vendor == "postgresql":
-        from kb.search.postgres import PostgresBackend  # noqa: PLC0415
+        from kb.search.postgres import PostgresBackend
 
         return PostgresBackend()
-    from kb.search.sqlite import SqliteBackend  # noqa: PLC0415
+    from kb.search.sqlite import SqliteBackend
 
     return SqliteBackend()

@@ -24,7 +24,7 @@ def document_for(entry: Entry) -> SearchDocument:
         summary=entry.summary,
         steps="\n".join(plain_text(step.text_html) for step in entry.responses.all()),
         tags=", ".join(tag.name for tag in entry.tags.all()),
-        body="\n".join(t for t in (plain_text(entry.body_html), plain_text(entry.lesson_html)) if t),
+        body="\n".join(filter(None, (plain_text(entry.body_html), plain_text(entry.lesson_html)))),
     )
 
 

@@ -39,7 +39,7 @@ class Hit:
 
     @property
     def kind_label(self) -> str:
-        return Kind(self.document.kind).label
+        return str(Kind(self.document.kind).label)
 
     @property
     def title(self) -> str:
@@ -94,15 +94,23 @@ def search(
         results.total, results.total_is_estimate = EXACT_LIMIT, True
     results.page = max(1, min(page, results.page_count))
     offset = (results.page - 1) * per_page
-    if not results.total_is_estimate:
-        scored = engine.ranked(groups, mode, filters, per_page, offset)
-    else:
-        scored = tiered(engine, groups, mode, filters, offset + per_page)[offset:]
+    # Entries in the query's own words first, then those found through synonyms.
+    layers = [parsed.own_word_groups(), groups]
+    scored: list[tuple[int, float]] = []
+    for layer in layers if layers[0] != groups else layers[1:]:
+        wanted = offset + per_page - len(scored)
+        if wanted <= 0:
+            break
+        if results.total_is_estimate:
+            found = tiered(engine, layer, mode, filters, wanted + len(scored))
+        else:
+            found = engine.ranked(layer, mode, filters, wanted + len(scored))
+        known = {pk for pk, _ in scored}
+        scored += [row for row in found if row[0] not in known][:wanted]
+    scored = scored[offset:]
     results.hits = hits(scored, parsed, with_snippets=not typing)
     if facets:
-        results.kind_counts, results.tag_counts = engine.facets(
-            groups, mode, filters, FACET_LIMIT
-        )
+        results.kind_counts, results.tag_counts = engine.facets(groups, mode, filters, FACET_LIMIT)
     return results
 
 

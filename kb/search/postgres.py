@@ -59,10 +59,7 @@ class PostgresBackend(Backend):
         self, groups: Sequence[Group], mode: str, filters: Filters, tier: int = 2
     ) -> tuple[str, list]:
         where, params = self.filter_sql(filters)
-        sql = (
-            "FROM kb_searchdocument d "
-            "WHERE d.search_vector @@ to_tsquery('russian', %s)" + where
-        )
+        sql = "FROM kb_searchdocument d WHERE d.search_vector @@ to_tsquery('russian', %s)" + where
         return sql, [tsquery(groups, mode, tier), *params]
 
     def score_sql(self, groups: Sequence[Group], mode: str, tier: int = 2) -> tuple[str, list]:

@@ -19,6 +19,7 @@ class Alternative:
     words: tuple[str, ...]  # normalised words (PostgreSQL stems them itself)
     stems: tuple[str, ...]  # the same words stemmed, stop words left out (SQLite, snippets)
     prefix: bool = False  # words[0] is the beginning of a word still being typed
+    synonym: bool = False  # not the query's own word, but one of its synonyms
 
 
 @dataclass
@@ -40,6 +41,13 @@ class ParsedQuery:
         """Groups some indexed word can match: the others cannot narrow anything down."""
         return [g for g in self.groups if g.known]
 
+    def own_word_groups(self) -> list[Group]:
+        """The live groups without synonyms: entries in the query's own words rank first."""
+        return [
+            Group(g.text, [a for a in g.alternatives if not a.synonym] or g.alternatives)
+            for g in self.live_groups
+        ]
+
     def highlight_terms(self) -> tuple[set[str], set[str]]:
         """Stems and prefixes to mark in titles and snippets."""
         stems_, prefixes = set(), set()
@@ -52,14 +60,24 @@ class ParsedQuery:
         return stems_, prefixes
 
 
+def forms(word: str) -> list[str]:
+    """The word, its dictionary form, and the indexed words with that dictionary form, which
+    catch what stemming misses ("скидка" and "скидок", "умереть" and "умер")."""
+    return list(dict.fromkeys([word, lemma(word), *spelling.lexicon().forms_of(lemma(word))]))
+
+
+def term_alternatives(term: synonyms.Term) -> list[Alternative]:
+    if len(term.words) > 1:
+        return [Alternative(term.words, term.stems, synonym=True)]
+    return [Alternative((w,), (stem(w),), synonym=True) for w in forms(term.words[0])]
+
+
 def word_alternatives(word: str) -> list[Alternative]:
-    """The word in its own form and its dictionary form, plus its synonyms."""
-    # Indexed words with the same dictionary form catch what stemming misses ("скидка" and
-    # "скидок" have different stems).
-    forms = dict.fromkeys([word, lemma(word), *spelling.lexicon().forms_of(lemma(word))])
-    alternatives = [Alternative((w,), (stem(w),)) for w in forms]
+    """The word in its own forms, plus its synonyms in theirs."""
+    alternatives = [Alternative((w,), (stem(w),)) for w in forms(word)]
     for group in synonyms.table().groups_of_word(word):
-        alternatives += [Alternative(term.words, term.stems) for term in group]
+        for term in group:
+            alternatives += term_alternatives(term)
     return unique(alternatives)
 
 
@@ -96,7 +114,7 @@ def parse(text: str, *, typing: bool = False) -> ParsedQuery:
         phrase = table.phrase_at(query_stems, i)
         if phrase is not None and phrase[0] > 1:
             length, terms = phrase
-            alternatives = [Alternative(t.words, t.stems) for t in terms]
+            alternatives = [a for t in terms for a in term_alternatives(t)]
             parsed.groups.append(Group(" ".join(query_words[i : i + length]), unique(alternatives)))
             i += length
             continue

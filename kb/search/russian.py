@@ -22,7 +22,7 @@ STOP_WORDS = frozenset(
     ли либо мне может мы на над надо наш не него нее нет ни них но ну о об однако он она
     они оно от очень по под при с со так также такой там те тем то того тоже той только
     том ты у уже хотя чего чей чем что чтобы чье чья эта эти это я
-    """.split()
+    """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
 _stemmer = Stemmer.Stemmer("russian")
@@ -51,7 +51,7 @@ def stems(text: str) -> list[str]:
 
 @functools.cache
 def _morph():
-    import pymorphy3  # noqa: PLC0415 (loads dictionaries: only when a query needs them)
+    import pymorphy3  # loads dictionaries: only when a query needs them
 
     return pymorphy3.MorphAnalyzer()
 

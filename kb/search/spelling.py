@@ -71,7 +71,7 @@ _cache: dict[str, object] = {}
 def lexicon() -> Lexicon:
     loaded = _cache.get("loaded_at")
     if loaded is None or time.monotonic() - loaded > TTL:
-        from kb.models import SearchWord  # noqa: PLC0415 (apps must be ready)
+        from kb.models import SearchWord  # apps must be ready first
 
         rows = SearchWord.objects.values_list("word", "lemma", "document_count")
         counts, lemmas = {}, {}

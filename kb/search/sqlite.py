@@ -39,13 +39,13 @@ class SqliteBackend(Backend):
 
     def write(self, documents: Sequence[SearchDocument]) -> None:
         rows = [
-            (d.pk, *(" ".join(stems(getattr(d, column))) for column in COLUMNS))
-            for d in documents
+            (d.pk, *(" ".join(stems(getattr(d, column))) for column in COLUMNS)) for d in documents
         ]
         with connection.cursor() as cursor:
             self._delete(cursor, [d.pk for d in documents])
             cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(COLUMNS)}) VALUES (%s, %s, %s, %s, %s, %s)",
+                f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(COLUMNS)}) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
                 rows,
             )
 

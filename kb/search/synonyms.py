@@ -61,7 +61,7 @@ _cache: dict[str, object] = {}
 def table() -> SynonymTable:
     loaded = _cache.get("loaded_at")
     if loaded is None or time.monotonic() - loaded > TTL:
-        from kb.models import Synonym  # noqa: PLC0415 (apps must be ready)
+        from kb.models import Synonym  # apps must be ready first
 
         groups = []
         for synonym in Synonym.objects.all():

@@ -30,7 +30,8 @@ class Command(BaseCommand):
                 f"Seed loaded: {len(report.created)} created, {len(report.updated)} updated, "
                 f"{len(report.unchanged)} unchanged, "
                 f"{len(report.kept_edits)} kept as editors left them; "
-                f"{len(report.sources_created)} new sources."
+                f"{len(report.sources_created)} new sources, "
+                f"{len(report.synonyms_added)} new synonym groups."
             )
         )
         for title in report.kept_edits:
