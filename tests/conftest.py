@@ -36,3 +36,15 @@ def editor_client(editor) -> Client:
     client = Client()
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fresh_search_caches():
+    """The lexicon and synonyms are cached per process; each test starts from its own data."""
+    from kb import search
+
+    search.forget_lexicon()
+    search.forget_synonyms()
+    yield
+    search.forget_lexicon()
+    search.forget_synonyms()

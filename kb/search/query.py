@@ -5,6 +5,7 @@ when it holds any alternative: the word's own stem, its lemma's, a synonym, or, 
 being typed in suggestions, any word it begins. Unknown words are corrected against the index.
 """
 
+import itertools
 from dataclasses import dataclass, field
 
 from kb.search import spelling, synonyms
@@ -12,6 +13,7 @@ from kb.search.russian import STOP_WORDS, lemma, stem, words
 
 MAX_QUERY_LENGTH = 500
 MAX_WORDS = 12
+MAX_PHRASE_FORMS = 9
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,14 @@ def forms(word: str) -> list[str]:
 
 
 def term_alternatives(term: synonyms.Term) -> list[Alternative]:
-    if len(term.words) > 1:
-        return [Alternative(term.words, term.stems, synonym=True)]
-    return [Alternative((w,), (stem(w),), synonym=True) for w in forms(term.words[0])]
+    """A synonym in its indexed forms; a phrase in a few combinations of its words' forms."""
+    if len(term.words) == 1:
+        return [Alternative((w,), (stem(w),), synonym=True) for w in forms(term.words[0])]
+    choices = [[w] if w in STOP_WORDS else forms(w)[:3] for w in term.words]
+    return [
+        Alternative(combo, tuple(stem(w) for w in combo if w not in STOP_WORDS), synonym=True)
+        for combo in itertools.islice(itertools.product(*choices), MAX_PHRASE_FORMS)
+    ]
 
 
 def word_alternatives(word: str) -> list[Alternative]:

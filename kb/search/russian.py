@@ -8,6 +8,7 @@ the stemmer cuts differently ("психует" → "психовать").
 """
 
 import functools
+import logging
 import re
 
 import Stemmer
@@ -53,6 +54,7 @@ def stems(text: str) -> list[str]:
 def _morph():
     import pymorphy3  # loads dictionaries: only when a query needs them
 
+    logging.getLogger("pymorphy3").setLevel(logging.WARNING)  # not a line per process start
     return pymorphy3.MorphAnalyzer()
 
 
