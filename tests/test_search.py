@@ -134,10 +134,10 @@ def test_a_synonym_group_added_in_the_admin_applies_at_once(admin_client):
 
 
 def test_a_multi_word_synonym_matches_as_a_phrase():
-    indexed(title="Клиент вышел из себя", summary="Кричит.")
-    indexed(title="Вышел срок", summary="Про себя.")
-    Synonym.objects.create(words="истерика, выйти из себя")
-    assert titles(search.search("истерика")) == ["Клиент вышел из себя"]
+    indexed(title="Подрядчик сорвал сроки", summary="Снова.")
+    indexed(title="Сорвал цветок", summary="Сроки не важны.")
+    Synonym.objects.create(words="опоздание, сорвать сроки")
+    assert titles(search.search("опоздание")) == ["Подрядчик сорвал сроки"]
 
 
 # Ranking, snippets, filters, pages
@@ -173,7 +173,8 @@ def test_the_snippet_is_the_passage_that_matches():
     indexed(
         title="Длинная запись",
         summary="Начало без нужного слова.",
-        body="Первое предложение. " * 30 + "Здесь говорится про принтер и перепрошивку. "
+        body="Первое предложение. " * 30
+        + "Здесь говорится про принтер и перепрошивку. "
         + "Последнее предложение. " * 30,
     )
     snippet = str(search.search("принтер").hits[0].snippet)
@@ -292,7 +293,7 @@ def test_load_seed_and_rebuild_leave_the_index_complete(seeded):
     load_seed()
     assert search.index_is_complete()
     assert search.rebuild_index() == published
-    assert search.search("истерика").total == 1
+    assert titles(search.search("истерика"))[0] == "Клиент впал в истерику"
 
 
 def test_the_rebuild_command_shows_progress_and_skips_a_complete_index(seeded, capsys):
@@ -370,7 +371,7 @@ def test_hostile_queries_get_results_or_an_empty_state(client, text, seeded):
     text=st.lists(
         st.one_of(
             st.text(max_size=8),
-            st.sampled_from(list('"*():^-+{}[]<>&|!~\'\\%_;,.') + ["AND", "OR", "NOT", "NEAR("]),
+            st.sampled_from([*"\"*():^-+{}[]<>&|!~'\\%_;,.", "AND", "OR", "NOT", "NEAR("]),
             st.sampled_from(["клиент", "сотрудник", "сроки", "ё", " ", "\x00", "🙂"]),
         ),
         max_size=12,
