@@ -385,3 +385,18 @@ def test_any_text_at_all_is_safe(client, text):
     assert response.status_code == 200
     assert response.json()["total"] >= 0
     assert client.get("/api/v1/suggest/", {"q": text}).status_code == 200
+
+
+def test_bench_search_prints_its_figures_and_leaves_the_knowledge_base_alone(seeded):
+    from io import StringIO
+
+    before = set(Entry.objects.values_list("pk", flat=True))
+    out = StringIO()
+    call_command("bench_search", "--sizes", "40", "80", stdout=out)
+    report = out.getvalue()
+    for line in ("40 entries: indexed in", "80 entries: indexed in", "(a) product search path",
+                 "(b) bare engine query", "(c) naive icontains", "p95"):  # fmt: skip
+        assert line in report
+    assert re.search(r"240 queries", report)
+    assert set(Entry.objects.values_list("pk", flat=True)) == before
+    assert search.index_is_complete() and search.search("истерика").total >= 1
