@@ -38,7 +38,7 @@ def test_the_page_is_usable_at_phone_width(page):
     page.goto(Entry.objects.get(seed_key="klient-umer").get_absolute_url())
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= 360
-    assert page.get_by_role("searchbox").is_visible()
+    assert page.get_by_role("combobox", name="Что случилось?").is_visible()
 
 
 def test_keyboard_users_can_skip_to_content_and_see_focus(page):
