@@ -400,3 +400,27 @@ def test_bench_search_prints_its_figures_and_leaves_the_knowledge_base_alone(see
     assert re.search(r"240 queries", report)
     assert set(Entry.objects.values_list("pk", flat=True)) == before
     assert search.index_is_complete() and search.search("истерика").total >= 1
+
+
+def test_past_the_exact_limit_results_come_tier_by_tier_with_an_estimated_total(
+    client, monkeypatch
+):
+    from kb.search import engine
+
+    monkeypatch.setattr(engine, "EXACT_LIMIT", 4)
+    monkeypatch.setattr(engine, "TIER_SAMPLE", 2)
+    for n in range(3):
+        indexed(title=f"Запись {n}", summary="Обычный текст.", body="Про принтер.")
+    for n in range(3):
+        indexed(title=f"Принтер {n}", summary="Обычный текст.")
+    indexed(title="Ещё запись", summary="Сломался принтер.")
+    results = search.search("принтер")
+    assert (results.total, results.total_is_estimate) == (4, True)
+    assert titles(results)[:3] == ["Принтер 0", "Принтер 1", "Принтер 2"]
+    assert titles(results)[3] == "Ещё запись"
+    assert {t for t in titles(results)[4:]} <= {"Запись 0", "Запись 1", "Запись 2"}
+    data = api(client, q="принтер", per_page=2, page=2)
+    assert data["total_is_estimate"] is True
+    assert [r["title"] for r in data["results"]] == ["Принтер 2", "Ещё запись"]
+    page = client.get(reverse("kb:search"), {"q": "принтер"}).content.decode()
+    assert "больше 4 записей" in page
