@@ -100,8 +100,8 @@ def test_a_word_being_typed_matches_as_a_prefix_in_suggestions(client, seeded):
     data = client.get("/api/v1/suggest/", {"q": "сотруд"}).json()
     assert "Наш сотрудник пропал по дороге к клиенту" in [r["title"] for r in data["results"]]
     assert set(data["results"][0]) == {"kind", "kind_label", "title", "url"}
-    # A finished word (followed by a space) is not a prefix any more.
-    assert client.get("/api/v1/suggest/", {"q": "сотр "}).json()["results"] == []
+    data = client.get("/api/v1/suggest/", {"q": "клиент впа"}).json()
+    assert [r["title"] for r in data["results"]] == ["Клиент впал в истерику"]
 
 
 def test_suggestions_correct_typos_too(client, seeded):
@@ -113,6 +113,23 @@ def test_seeded_synonyms_and_colloquial_words_find_entries_in_other_words(seeded
     assert titles(search.search("заказчик психует"))[0] == "Клиент впал в истерику"
     assert "Признать ошибку и довести проект до конца" in titles(search.search("облажались"))
     assert titles(search.search("скончался клиент")) == ["Клиент умер"]
+
+
+def test_colloquial_derivations_of_a_synonyms_root_find_its_group():
+    indexed(title="Клиент в истерике", summary="Кричит в трубку.")
+    indexed(title="Клиент спокоен", summary="Всё хорошо.")
+    Synonym.objects.create(words="истерика, психовать, нервничать")
+    for query in ("психанул", "нервный клиент", "клиент психует"):
+        assert titles(search.search(query)) == ["Клиент в истерике"], query
+        assert search.search(query).suggestion is None
+
+
+def test_a_close_root_wins_over_a_distant_correction():
+    indexed(title="Задержка поставки", summary="Поставщик опоздал.")
+    indexed(title="Сдержали слово", summary="Обещание выполнено.")
+    Synonym.objects.create(words="задержка, просрочка")
+    results = search.search("задержали")
+    assert titles(results) == ["Задержка поставки"] and results.suggestion is None
 
 
 def test_entries_in_the_querys_own_words_rank_above_synonym_matches():

@@ -14,6 +14,8 @@ from kb.search.russian import STOP_WORDS, lemma, stem, words
 MAX_QUERY_LENGTH = 500
 MAX_WORDS = 12
 MAX_PHRASE_FORMS = 9
+MIN_ROOT = 4  # shorter shared beginnings say nothing about meaning
+CLOSE_ROOT = 6
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,64 @@ def is_known(alternative: Alternative, lexicon: spelling.Lexicon) -> bool:
     return bool(content) and all(lexicon.knows(w) for w in content)
 
 
+def root_alternatives(root: str, lexicon: spelling.Lexicon) -> list[Alternative]:
+    """Synonyms with a word that begins with `root`, else indexed words that do."""
+    alternatives = [
+        a for term in synonyms.table().terms_with_root(root) for a in term_alternatives(term)
+    ]
+    if not alternatives and lexicon.knows_prefix(root):
+        alternatives = [Alternative((root,), (root,), prefix=True, synonym=True)]
+    return alternatives
+
+
+def unknown_word_alternatives(
+    word: str, lexicon: spelling.Lexicon, parsed: ParsedQuery
+) -> tuple[list[Alternative], bool]:
+    """What to look for in place of a word no entry holds, most confident first:
+
+    1. synonyms with a word its stem begins («нервный» → «нервничать»);
+    2. an indexed word one edit away, offered as a correction («сотрудинк» → «сотрудник»);
+    3. synonyms sharing all but the last letter or two of its stem («задержали» → «задержка»),
+       unless the correction of step 4 shares that much too;
+    4. an indexed word two edits away, offered as a correction;
+    5. synonyms or indexed words sharing a shorter root, down to `MIN_ROOT` letters: colloquial
+       words are often other derivations of a known root («психанул» → «психовать»).
+    """
+    root = stem(word)
+    if not root.isalpha() or len(root) < MIN_ROOT:
+        root = ""
+    correction = lexicon.correct(word)
+
+    def corrected() -> list[Alternative]:
+        parsed.corrections[word] = correction[0]
+        return word_alternatives(correction[0])
+
+    def synonyms_of_root(length: int) -> list[Alternative]:
+        if correction and correction[0].startswith(root[:length]):
+            return []  # the correction keeps this root: offer it instead (next steps)
+        terms = synonyms.table().terms_with_root(root[:length])
+        return [a for term in terms for a in term_alternatives(term)]
+
+    steps = [
+        lambda: synonyms_of_root(len(root)) if root else [],
+        lambda: corrected() if correction and correction[1] <= 1 else [],
+        *(
+            lambda n=n: synonyms_of_root(n) if root and n >= CLOSE_ROOT else []
+            for n in (len(root) - 1, len(root) - 2)
+        ),
+        lambda: corrected() if correction else [],
+        *(
+            lambda n=n: root_alternatives(root[:n], lexicon) if root else []
+            for n in range(len(root) - 1, MIN_ROOT - 1, -1)
+        ),
+    ]
+    for step in steps:
+        found = step()
+        if found:
+            return found, True
+    return [Alternative((word,), (stem(word),))], False
+
+
 def parse(text: str, *, typing: bool = False) -> ParsedQuery:
     """Parse a query; with `typing`, the last word may be unfinished (suggestions)."""
     text = text[:MAX_QUERY_LENGTH]
@@ -133,11 +193,7 @@ def parse(text: str, *, typing: bool = False) -> ParsedQuery:
             alternatives.append(Alternative((word,), (word,), prefix=True))
             known = True
         if not known:
-            corrected = lexicon.correct(word)
-            if corrected is not None:
-                parsed.corrections[word] = corrected
-                alternatives = word_alternatives(corrected)
-                known = True
+            alternatives, known = unknown_word_alternatives(word, lexicon, parsed)
         parsed.groups.append(Group(word, alternatives, known))
         i += 1
     if parsed.corrections:

@@ -42,8 +42,8 @@ class Lexicon:
         i = bisect.bisect_left(self.sorted_words, prefix)
         return i < len(self.sorted_words) and self.sorted_words[i].startswith(prefix)
 
-    def correct(self, word: str) -> str | None:
-        """The indexed word closest to an unknown `word`, or None when nothing is close."""
+    def correct(self, word: str) -> tuple[str, int] | None:
+        """The indexed word closest to an unknown `word` and its distance, or None."""
         if len(word) < MIN_LENGTH or not word.isalpha():
             return None
         allowed = 1 if len(word) <= 5 else 2
@@ -62,7 +62,7 @@ class Lexicon:
         if not matches:
             return None
         best = min(matches, key=lambda m: (m[1], m[0][0] != word[0], -self.counts[m[0]], m[0]))
-        return best[0]
+        return best[0], int(best[1])
 
 
 _cache: dict[str, object] = {}

@@ -45,6 +45,12 @@ class SynonymTable:
         found = self.by_key.get(lemma(word), set()) | self.by_key.get(stem(word), set())
         return [self.groups[i] for i in sorted(found)]
 
+    def terms_with_root(self, root: str) -> list[Term]:
+        """The terms of every group with a one-word term that begins with `root`."""
+        found = {i for i, group in enumerate(self.groups) for t in group
+                 if len(t.words) == 1 and t.words[0].startswith(root)}  # fmt: skip
+        return [term for i in sorted(found) for term in self.groups[i]]
+
     def phrase_at(self, query_stems: list[str], start: int) -> tuple[int, list[Term]] | None:
         """The longest synonym phrase starting at `start`: (its length, its group)."""
         best = None
