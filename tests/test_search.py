@@ -441,3 +441,21 @@ def test_past_the_exact_limit_results_come_tier_by_tier_with_an_estimated_total(
     assert [r["title"] for r in data["results"]] == ["Принтер 2", "Ещё запись"]
     page = client.get(reverse("kb:search"), {"q": "принтер"}).content.decode()
     assert "больше 4 записей" in page
+
+
+def test_the_search_page_makes_the_same_number_of_queries_however_many_match(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        search.forget_synonyms()  # both counts include reading the synonyms and lexicon
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(reverse("kb:search"), {"q": "банкет"}).status_code == 200
+        return len(context.captured_queries)
+
+    for n in range(3):
+        indexed(title=f"Банкет {n}", summary="Про банкет.", tags=[f"метка {n}"])
+    few = queries()
+    for n in range(3, 30):
+        indexed(title=f"Банкет {n}", summary="Про банкет.", tags=[f"метка {n}"])
+    assert queries() == few
