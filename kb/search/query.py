@@ -2,7 +2,8 @@
 
 Each group stands for one word (or synonym phrase) of the query; a document matches the group
 when it holds any alternative: the word's own stem, its lemma's, a synonym, or, for the word
-being typed in suggestions, any word it begins. Unknown words are corrected against the index.
+being typed in suggestions, any word it begins. Unknown words are corrected against the
+index, or matched by their root (see `unknown_word_alternatives`).
 """
 
 import itertools
@@ -15,7 +16,7 @@ MAX_QUERY_LENGTH = 500
 MAX_WORDS = 12
 MAX_PHRASE_FORMS = 9
 MIN_ROOT = 4  # shorter shared beginnings say nothing about meaning
-CLOSE_ROOT = 6
+CLOSE_ROOT = 6  # a root this long, minus a letter or two, is trusted over a 2-edit correction
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def parse(text: str, *, typing: bool = False) -> ParsedQuery:
     """Parse a query; with `typing`, the last word may be unfinished (suggestions)."""
     text = text[:MAX_QUERY_LENGTH]
     all_words = words(text)[: MAX_WORDS * 3]
-    query_words = [w for w in all_words if w not in STOP_WORDS][:MAX_WORDS]
+    query_words = list(dict.fromkeys(w for w in all_words if w not in STOP_WORDS))[:MAX_WORDS]
     parsed = ParsedQuery(text=" ".join(text.split()))
     if not query_words:
         return parsed
