@@ -363,6 +363,7 @@ HOSTILE = [
     "_",
     "клиент & | ! <-> :* :A",
     "😡 клиент 🤬",
+    "𗀀 клиент ꙮ",  # scripts the Russian dictionary has never seen (once crashed it)
     "\x00\x01\x1f клиент",
     "ё" * 5000,
     "клиент " * 2000,

@@ -107,6 +107,22 @@ def is_known(alternative: Alternative, lexicon: spelling.Lexicon) -> bool:
     return bool(content) and all(lexicon.knows(w) for w in content)
 
 
+# Russian prefixes: a shared beginning that is only a prefix («пере…», «под…») shares no root.
+_PREFIX_LIST = (
+    "без бес во воз вос вз вс вы до за из ис на над об обо от ото пере по под пред при про раз "
+    "рас роз рос с со су у недо небез"
+)
+PREFIXES = sorted(_PREFIX_LIST.split(), key=len, reverse=True)
+
+
+def has_substance(root: str) -> bool:
+    """At least `MIN_ROOT` letters, three of them past any prefix."""
+    if len(root) < MIN_ROOT or not root.isalpha():
+        return False
+    prefix = next((p for p in PREFIXES if root.startswith(p)), "")
+    return len(root) - len(prefix) >= 3
+
+
 def root_alternatives(root: str, lexicon: spelling.Lexicon) -> list[Alternative]:
     """Synonyms with a word that begins with `root`, else indexed words that do."""
     alternatives = [
@@ -140,6 +156,8 @@ def unknown_word_alternatives(
         return word_alternatives(correction[0])
 
     def synonyms_of_root(length: int) -> list[Alternative]:
+        if not has_substance(root[:length]):
+            return []
         if correction and correction[0].startswith(root[:length]):
             return []  # the correction keeps this root: offer it instead (next steps)
         terms = synonyms.table().terms_with_root(root[:length])
@@ -154,7 +172,7 @@ def unknown_word_alternatives(
         ),
         lambda: corrected() if correction else [],
         *(
-            lambda n=n: root_alternatives(root[:n], lexicon) if root else []
+            lambda n=n: root_alternatives(root[:n], lexicon) if has_substance(root[:n]) else []
             for n in range(len(root) - 1, MIN_ROOT - 1, -1)
         ),
     ]

@@ -15,6 +15,7 @@ import Stemmer
 
 # Letters and digits; a hyphen or apostrophe splits words ("из-за" → "из", "за").
 WORD = re.compile(r"[^\W_]+")
+CYRILLIC_WORD = re.compile(r"[а-яё]+")
 
 STOP_WORDS = frozenset(
     """
@@ -61,8 +62,8 @@ def _morph():
 @functools.lru_cache(maxsize=50_000)
 def lemma(word: str) -> str:
     """The dictionary form of a normalised word ("клиенту" → "клиент"), or the word itself."""
-    if not word.isalpha():
-        return word
+    if not CYRILLIC_WORD.fullmatch(word):
+        return word  # the dictionary is Russian; other scripts can even crash its parser
     return normalize(_morph().parse(word)[0].normal_form)
 
 
