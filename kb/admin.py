@@ -130,17 +130,26 @@ class ResponseInline(SortableInlineAdminMixin, admin.StackedInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-@admin.action(description=_("Publish selected entries"))
-def publish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+def set_status(request: HttpRequest, queryset: QuerySet, status: str, comment: str) -> int:
+    """Move the selected entries not in `status` into it, as one revision; returns how many.
+
+    Every selected entry is reindexed, so the action also repairs a stale search document.
+    """
     changed = 0
     with reversion.create_revision():
         reversion.set_user(request.user)
-        reversion.set_comment(gettext("Published"))
-        for entry in queryset.exclude(status=Status.PUBLISHED):
-            entry.status = Status.PUBLISHED
+        reversion.set_comment(comment)
+        for entry in queryset.exclude(status=status):
+            entry.status = status
             entry.save()
             changed += 1
         search.index_entries(queryset.values_list("pk", flat=True))
+    return changed
+
+
+@admin.action(description=_("Publish selected entries"))
+def publish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    changed = set_status(request, queryset, Status.PUBLISHED, gettext("Published"))
     modeladmin.message_user(
         request,
         ngettext("%d entry published.", "%d entries published.", changed) % changed,
@@ -150,15 +159,7 @@ def publish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QueryS
 
 @admin.action(description=_("Unpublish selected entries (back to draft)"))
 def unpublish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
-    changed = 0
-    with reversion.create_revision():
-        reversion.set_user(request.user)
-        reversion.set_comment(gettext("Unpublished"))
-        for entry in queryset.filter(status=Status.PUBLISHED):
-            entry.status = Status.DRAFT
-            entry.save()
-            changed += 1
-        search.index_entries(queryset.values_list("pk", flat=True))
+    changed = set_status(request, queryset, Status.DRAFT, gettext("Unpublished"))
     modeladmin.message_user(
         request,
         ngettext("%d entry moved to drafts.", "%d entries moved to drafts.", changed) % changed,
