@@ -30,10 +30,6 @@ class Hit:
     snippet: SafeString
 
     @property
-    def entry(self):
-        return self.document.entry
-
-    @property
     def kind(self) -> str:
         return self.document.kind
 

@@ -13,14 +13,9 @@ from kb.search.documents import document_for, document_words, entries_to_index, 
 from kb.search.russian import lemma
 
 
-@transaction.atomic
-def index_entries(entry_ids: Iterable[int]) -> None:
-    """Bring the documents of these entries up to date: published ones (re)indexed, drafts and
-    deleted entries taken out."""
-    ids = {int(pk) for pk in entry_ids}
-    if not ids:
-        return
-    documents = [document_for(entry) for entry in entries_to_index(ids)]
+def replace_documents(ids: set[int], documents: list[SearchDocument]) -> None:
+    """Make `documents` the index's documents for `ids` (none for ids without one), keeping
+    the lexicon's word counts right."""
     old = list(SearchDocument.objects.filter(pk__in=ids))
     delta = Counter()
     for document in old:
@@ -28,26 +23,31 @@ def index_entries(entry_ids: Iterable[int]) -> None:
     for document in documents:
         delta.update(document_words(document))
     engine = backend()
-    engine.delete([d.pk for d in old])
-    SearchDocument.objects.filter(pk__in=[d.pk for d in old]).delete()
+    # Every id, not only those with a document: an entry deleted without `remove_entries`
+    # can leave a full-text row behind, which would clash when its id is recovered.
+    engine.delete(sorted(ids))
+    SearchDocument.objects.filter(pk__in=ids).delete()
     SearchDocument.objects.bulk_create(documents)
     engine.write(documents)
     update_lexicon(delta)
     spelling.forget()
 
 
+@transaction.atomic
+def index_entries(entry_ids: Iterable[int]) -> None:
+    """Bring the documents of these entries up to date: published ones (re)indexed, drafts and
+    deleted entries taken out."""
+    ids = {int(pk) for pk in entry_ids}
+    if ids:
+        replace_documents(ids, [document_for(entry) for entry in entries_to_index(ids)])
+
+
+@transaction.atomic
 def remove_entries(entry_ids: Iterable[int]) -> None:
     """Take entries out of the index; call before deleting them (their words are counted)."""
-    ids = list(entry_ids)
-    with transaction.atomic():
-        old = list(SearchDocument.objects.filter(pk__in=ids))
-        delta = Counter()
-        for document in old:
-            delta.subtract(document_words(document))
-        backend().delete([d.pk for d in old])
-        SearchDocument.objects.filter(pk__in=[d.pk for d in old]).delete()
-        update_lexicon(delta)
-    spelling.forget()
+    ids = {int(pk) for pk in entry_ids}
+    if ids:
+        replace_documents(ids, [])
 
 
 @transaction.atomic

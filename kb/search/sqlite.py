@@ -42,7 +42,6 @@ class SqliteBackend(Backend):
             (d.pk, *(" ".join(stems(getattr(d, column))) for column in COLUMNS)) for d in documents
         ]
         with connection.cursor() as cursor:
-            self._delete(cursor, [d.pk for d in documents])
             cursor.executemany(
                 f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(COLUMNS)}) "
                 "VALUES (%s, %s, %s, %s, %s, %s)",
@@ -50,18 +49,14 @@ class SqliteBackend(Backend):
             )
 
     def delete(self, ids: Sequence[int]) -> None:
-        with connection.cursor() as cursor:
-            self._delete(cursor, ids)
-
-    @staticmethod
-    def _delete(cursor, ids: Sequence[int]) -> None:
         ids = list(ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            cursor.execute(
-                f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                cursor.execute(
+                    f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})",
+                    chunk,
+                )
 
     def clear(self) -> None:
         with connection.cursor() as cursor:
