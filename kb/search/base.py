@@ -94,20 +94,23 @@ class Backend:
         self, groups: Sequence[Group], mode: str, filters: Filters, cap: int
     ) -> tuple[dict[str, int], dict[str, int]]:
         """Matches per kind (ignoring the kind filter) and per tag slug, over at most `cap`."""
-        counts = []
-        for kind_filter in (Filters(None, filters.tags), filters):
-            sql, params = self.matching(groups, mode, kind_filter)
-            counts.append((f"SELECT {self.id_column} AS id {sql} LIMIT %s", [*params, cap]))
+
+        def matched_ids(narrowed_by: Filters) -> tuple[str, list]:
+            sql, params = self.matching(groups, mode, narrowed_by)
+            return f"SELECT {self.id_column} AS id {sql} LIMIT %s", [*params, cap]
+
+        ids_sql, params = matched_ids(Filters(None, filters.tags))
         kinds = self._fetch(
-            f"SELECT d.kind, count(*) FROM ({counts[0][0]}) m "
+            f"SELECT d.kind, count(*) FROM ({ids_sql}) m "
             "JOIN kb_searchdocument d ON d.entry_id = m.id GROUP BY d.kind",
-            counts[0][1],
+            params,
         )
+        ids_sql, params = matched_ids(filters)
         tags = self._fetch(
-            f"SELECT t.slug, count(*) FROM ({counts[1][0]}) m "
+            f"SELECT t.slug, count(*) FROM ({ids_sql}) m "
             "JOIN kb_taggedentry te ON te.content_object_id = m.id "
             "JOIN kb_tag t ON t.id = te.tag_id GROUP BY t.slug",
-            counts[1][1],
+            params,
         )
         return dict(kinds), dict(tags)
 
