@@ -25,10 +25,10 @@ from django.views.generic import DetailView, ListView, TemplateView
 from kb import search
 from kb.links import absolute_url, entry_for_url
 from kb.models import KIND_PLURALS, Entry, Kind, Source, Status, Tag
+from kb.search.query import MAX_QUERY_LENGTH
 
 LIST_PAGE_SIZE = 30
 HOME_SITUATIONS = 8
-MAX_QUERY_LENGTH = 500
 
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")

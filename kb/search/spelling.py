@@ -2,19 +2,18 @@
 
 A query word is known when some indexed word shares its stem; an unknown word is replaced by
 the closest indexed word (Damerau–Levenshtein: one edit for short words, two for longer ones),
-the more frequent one on a tie. The lexicon is read once and kept for `TTL` seconds (this
-process re-reads it at once after an index change, through `forget`).
+the more frequent one on a tie. The lexicon is read once and kept for `expiring.TTL` seconds
+(this process re-reads it at once after an index change, through `forget`).
 """
 
 import bisect
-import time
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from kb.search.expiring import Expiring
 from kb.search.russian import stem
 
-TTL = 30.0
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 
 
@@ -65,21 +64,15 @@ class Lexicon:
         return best[0], int(best[1])
 
 
-_cache: dict[str, object] = {}
+def load_lexicon() -> Lexicon:
+    from kb.models import SearchWord  # apps must be ready first
+
+    counts, lemmas = {}, {}
+    for word, lemma, count in SearchWord.objects.values_list("word", "lemma", "document_count"):
+        counts[word], lemmas[word] = count, lemma
+    return Lexicon(counts, lemmas)
 
 
-def lexicon() -> Lexicon:
-    loaded = _cache.get("loaded_at")
-    if loaded is None or time.monotonic() - loaded > TTL:
-        from kb.models import SearchWord  # apps must be ready first
-
-        rows = SearchWord.objects.values_list("word", "lemma", "document_count")
-        counts, lemmas = {}, {}
-        for word, lemma, count in rows:
-            counts[word], lemmas[word] = count, lemma
-        _cache.update(lexicon=Lexicon(counts, lemmas), loaded_at=time.monotonic())
-    return _cache["lexicon"]
-
-
-def forget() -> None:
-    _cache.clear()
+_lexicon = Expiring(load_lexicon)
+lexicon = _lexicon.get
+forget = _lexicon.forget

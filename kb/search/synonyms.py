@@ -2,16 +2,14 @@
 
 A query word belongs to a group when its lemma or stem is that of one of the group's words;
 the query then accepts every word of the group in its place. Groups are read once and kept for
-`TTL` seconds (other processes see an edit within that time; this process at once, through
-`forget`).
+`expiring.TTL` seconds (other processes see an edit within that time; this process at once,
+through `forget`).
 """
 
-import time
 from dataclasses import dataclass
 
+from kb.search.expiring import Expiring
 from kb.search.russian import STOP_WORDS, lemma, stem, words
-
-TTL = 30.0
 
 
 @dataclass(frozen=True)
@@ -61,24 +59,18 @@ class SynonymTable:
         return best
 
 
-_cache: dict[str, object] = {}
+def load_table() -> SynonymTable:
+    from kb.models import Synonym  # apps must be ready first
+
+    groups = []
+    for synonym in Synonym.objects.all():
+        terms = [Term(tuple(words(t))) for t in synonym.terms()]
+        terms = [t for t in terms if t.words]
+        if len(terms) > 1:
+            groups.append(terms)
+    return SynonymTable(groups)
 
 
-def table() -> SynonymTable:
-    loaded = _cache.get("loaded_at")
-    if loaded is None or time.monotonic() - loaded > TTL:
-        from kb.models import Synonym  # apps must be ready first
-
-        groups = []
-        for synonym in Synonym.objects.all():
-            terms = [Term(tuple(words(t))) for t in synonym.terms()]
-            terms = [t for t in terms if t.words]
-            if len(terms) > 1:
-                groups.append(terms)
-        _cache.update(table=SynonymTable(groups), loaded_at=time.monotonic())
-    return _cache["table"]
-
-
-def forget() -> None:
-    """Read the groups again at the next query (after an edit)."""
-    _cache.clear()
+_table = Expiring(load_table)
+table = _table.get
+forget = _table.forget
