@@ -36,6 +36,10 @@ def document_words(document: SearchDocument) -> set[str]:
     return {w for w in words(text) if w not in STOP_WORDS and len(w) <= 100}
 
 
+def lexicon_row(word: str, document_count: int) -> SearchWord:
+    return SearchWord(word=word, lemma=lemma(word)[:100], document_count=document_count)
+
+
 def update_lexicon(delta: Counter) -> None:
     """Add (or, for negative counts, take away) documents from each word's count."""
     delta = Counter({w: n for w, n in delta.items() if n})
@@ -49,7 +53,7 @@ def update_lexicon(delta: Counter) -> None:
             row.document_count += n
             (changed if row.document_count > 0 else emptied).append(row)
         elif n > 0:
-            created.append(SearchWord(word=word, lemma=lemma(word)[:100], document_count=n))
+            created.append(lexicon_row(word, n))
     SearchWord.objects.bulk_update(changed, ["document_count"], batch_size=500)
     SearchWord.objects.bulk_create(created, batch_size=500)
     SearchWord.objects.filter(word__in=[w.word for w in emptied]).delete()

@@ -9,8 +9,13 @@ from django.db import transaction
 from kb.models import Entry, SearchDocument, SearchWord
 from kb.search import spelling
 from kb.search.backends import backend
-from kb.search.documents import document_for, document_words, entries_to_index, update_lexicon
-from kb.search.russian import lemma
+from kb.search.documents import (
+    document_for,
+    document_words,
+    entries_to_index,
+    lexicon_row,
+    update_lexicon,
+)
 
 
 def replace_documents(ids: set[int], documents: list[SearchDocument]) -> None:
@@ -77,7 +82,7 @@ def rebuild_index(
         if progress is not None:
             progress(done, total)
     SearchWord.objects.bulk_create(
-        (SearchWord(word=w, lemma=lemma(w)[:100], document_count=n) for w, n in words.items()),
+        (lexicon_row(word, count) for word, count in words.items()),
         batch_size=1000,
     )
     spelling.forget()

@@ -65,8 +65,3 @@ def lemma(word: str) -> str:
     if not CYRILLIC_WORD.fullmatch(word):
         return word  # the dictionary is Russian; other scripts can even crash its parser
     return normalize(_morph().parse(word)[0].normal_form)
-
-
-def word_stems(word: str) -> list[str]:
-    """The stems a query word stands for: its own, and its lemma's when they differ."""
-    return list(dict.fromkeys([stem(word), stem(lemma(word))]))
