@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 
-from kb import admin as kb_admin
+from kb.admin import entry_history as kb_admin
 from kb.models import EditConflict, Entry, Kind
 from tests.conftest import editors_group
 from tests.helpers import change_url, open_form, recorded_entry

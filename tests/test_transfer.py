@@ -210,7 +210,7 @@ def test_dry_run_reports_changes_and_writes_nothing(knowledge_base, tmp_path):
 
 def test_import_runs_the_after_import_hook_unless_dry_run(knowledge_base, tmp_path, monkeypatch):
     calls = []
-    monkeypatch.setattr(transfer, "after_import", calls.append)
+    monkeypatch.setattr(transfer.apply, "after_import", calls.append)
     document = export()
     document["entries"][0]["title"] = "Новое"
     import_file(tmp_path, document, "--dry-run")
@@ -315,8 +315,8 @@ def test_an_import_failing_midway_applies_nothing(knowledge_base, tmp_path, monk
             raise RuntimeError("disk full")
         return original(situation, steps)
 
-    original = transfer.sync_steps
-    monkeypatch.setattr(transfer, "sync_steps", failing_sync)
+    original = transfer.apply.sync_steps
+    monkeypatch.setattr(transfer.apply, "sync_steps", failing_sync)
     with pytest.raises(RuntimeError):
         import_file(tmp_path, document)
     assert canonical(export()) == before

@@ -1,0 +1,215 @@
+"""The entry admins (one list of all kinds and one per kind) and single response steps."""
+
+from typing import Any
+
+import reversion
+from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from kb import search
+from kb.admin.actions import mark_reviewed, publish, unpublish
+from kb.admin.entry_history import EntryAdminForm, EntryHistoryAdmin
+from kb.admin.filters import ReviewListFilter
+from kb.admin.markdown import MarkdownPreviewMixin, MarkdownTextarea
+from kb.models import Case, Entry, Principle, Response, Rule, Situation
+
+
+class ResponseInline(SortableInlineAdminMixin, admin.StackedInline):
+    model = Response
+    extra = 0
+    fields = ("text", "anchor")
+    # Anchors are made once from the first words and never change, so step links keep working.
+    readonly_fields = ("anchor",)
+    verbose_name = _("response step")
+    verbose_name_plural = _("response steps (drag to reorder)")
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs: Any):
+        if db_field.name == "text":
+            # Steps render with the same markdown as entries, so the entry's preview URL serves.
+            kwargs["widget"] = MarkdownTextarea(
+                attrs={"rows": 3, "data-preview-url": reverse("admin:kb_situation_preview")}
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin):
+    form = EntryAdminForm
+    markdown_fields = ("body", "lesson")
+    list_display = ("title", "kind", "status", "source", "tag_names", "updated_at", "review_by")
+    list_filter = ("kind", "status", ReviewListFilter, "tags", "source", "review_by")
+    list_select_related = ("source",)
+    search_fields = ("title", "slug", "summary", "body", "tags__name")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("basis", "see_also")
+    readonly_fields = ("created_at", "updated_at", "view_count", "short_link", "old_addresses")
+    date_hierarchy = "updated_at"
+    actions = (publish, unpublish, mark_reviewed)
+    save_on_top = True
+    inlines = (ResponseInline,)
+    list_per_page = 50
+    main_fields: tuple[str, ...] = ("kind", "title", "slug", "number", "summary", "body", "lesson")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Entry | None = None):
+        addresses = []
+        if obj is not None:
+            addresses = [(_("Addresses"), {"fields": ("short_link", "old_addresses")})]
+        # A saved entry's form carries the version it was opened at, hidden.
+        main_fields = (*self.main_fields, "version") if obj is not None else self.main_fields
+        return [
+            (None, {"fields": main_fields}),
+            *addresses,
+            (_("Tags and links"), {"fields": self.link_fields()}),
+            (_("Source"), {"fields": ("source", "source_locator")}),
+            (
+                _("Publishing and review"),
+                {"fields": ("status", "owner", "reviewed_on", "review_by")},
+            ),
+            (
+                _("History"),
+                {"fields": ("created_at", "updated_at", "view_count"), "classes": ("collapse",)},
+            ),
+        ]
+
+    def link_fields(self) -> tuple[str, ...]:
+        return ("tags", "basis", "see_also")
+
+    @admin.display(description=_("short link"))
+    def short_link(self, obj: Entry) -> str:
+        url = obj.get_short_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    @admin.display(description=_("old addresses (they redirect here)"))
+    def old_addresses(self, obj: Entry) -> str:
+        slugs = obj.old_slugs()
+        if not slugs:
+            return "—"
+        return format_html_join(", ", "<code>{}</code>", ((slug,) for slug in slugs))
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("tags")
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # After tags and steps are saved: the search document holds them too.
+        search.index_entries([form.instance.pk])
+
+    @admin.display(description=_("tags"))
+    def tag_names(self, obj: Entry) -> str:
+        return ", ".join(tag.name for tag in obj.tags.all())
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # The "principles and rules behind it" picker only offers principles and rules.
+        if request.GET.get("field_name") == "basis":
+            queryset = queryset.filter(kind__in=("principle", "rule"))
+        return queryset, may_have_duplicates
+
+
+@admin.register(Entry)
+class EntryAdmin(BaseEntryAdmin):
+    """All kinds in one list: for searching and filtering across the knowledge base."""
+
+
+class KindAdmin(BaseEntryAdmin):
+    list_filter = ("status", ReviewListFilter, "tags", "source", "review_by")
+    list_display = ("title", "status", "source", "tag_names", "updated_at", "review_by")
+
+
+@admin.register(Principle)
+class PrincipleAdmin(KindAdmin):
+    main_fields = ("title", "slug", "summary", "body")
+    inlines = ()
+
+    def link_fields(self) -> tuple[str, ...]:
+        return ("tags", "see_also")
+
+
+@admin.register(Rule)
+class RuleAdmin(KindAdmin):
+    main_fields = ("title", "slug", "number", "summary", "body")
+    list_display = ("__str__", "status", "source", "tag_names", "updated_at", "review_by")
+    inlines = ()
+
+    def link_fields(self) -> tuple[str, ...]:
+        return ("tags", "see_also")
+
+
+@admin.register(Situation)
+class SituationAdmin(KindAdmin):
+    main_fields = ("title", "slug", "summary", "body")
+
+
+@admin.register(Case)
+class CaseAdmin(KindAdmin):
+    main_fields = ("title", "slug", "summary", "body", "lesson")
+    inlines = ()
+
+
+@admin.register(Response)
+class ResponseAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+    """Single steps. Saving one records its whole situation in the history and moves the
+    situation's version on, so a situation form opened before cannot overwrite the step.
+
+    History, restore and recovery happen on the situation, which holds its steps.
+    """
+
+    markdown_fields = ("text",)
+    list_display = ("situation", "position", "anchor", "short_text")
+    list_filter = (("situation", admin.RelatedOnlyFieldListFilter),)
+    list_select_related = ("situation",)
+    search_fields = ("text", "anchor", "situation__title")
+    autocomplete_fields = ("situation",)
+    readonly_fields = ("anchor",)
+
+    @admin.display(description=_("text"))
+    def short_text(self, obj: Response) -> str:
+        return obj.text if len(obj.text) <= 80 else f"{obj.text[:79]}…"
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def log_change(self, request: HttpRequest, obj: Response, message: Any) -> Any:
+        entry = super().log_change(request, obj, message)
+        reversion.set_comment(entry.get_change_message())
+        return entry
+
+    def log_addition(self, request: HttpRequest, obj: Response, message: Any) -> Any:
+        entry = super().log_addition(request, obj, message)
+        reversion.set_comment(entry.get_change_message())
+        return entry
+
+    def save_model(self, request: HttpRequest, obj: Response, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        Entry.objects.filter(pk=obj.situation_id).mark_changed()
+        search.index_entries([obj.situation_id])
+        # Record the situation with its new version number.
+        reversion.add_to_revision(Entry.objects.get(pk=obj.situation_id))
+
+    def delete_model(self, request: HttpRequest, obj: Response) -> None:
+        situation = obj.situation
+        super().delete_model(request, obj)
+        Entry.objects.filter(pk=situation.pk).mark_changed()
+        search.index_entries([situation.pk])
+        situation.refresh_from_db()
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(gettext("Deleted step %(anchor)s") % {"anchor": obj.anchor})
+            reversion.add_to_revision(situation)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for step in queryset.select_related("situation"):
+            self.delete_model(request, step)
