@@ -124,7 +124,7 @@ class TestSituationPage:
 
     def test_headings_are_in_russian(self, client, situation):
         page = client.get(situation.get_absolute_url()).content.decode()
-        for text in ("Как узнать ситуацию", "Что сказать", "Чего не говорить"):
+        for text in ("Признаки", "Что сказать", "Чего не говорить"):
             assert text in page
         assert "Когда передать дальше" in page and "Примеры из практики" in page
         assert ">Копировать</button>" in page
