@@ -63,7 +63,7 @@ class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin)
         main_fields = (*self.main_fields, "version") if obj is not None else self.main_fields
         structure = []
         link_fields = self.link_fields()
-        if self.has_structure(obj):
+        if self.offers_structure(obj):
             structure = [(_("Recognise, say, hand over"), {"fields": STRUCTURE_FIELDS})]
             link_fields = (*link_fields, "examples")
         return [
@@ -85,7 +85,7 @@ class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin)
     def link_fields(self) -> tuple[str, ...]:
         return ("tags", "basis", "see_also")
 
-    def has_structure(self, obj: Entry | None) -> bool:
+    def offers_structure(self, obj: Entry | None) -> bool:
         """Whether the form offers a situation's signals, phrases, hand-over and examples."""
         return obj is None or obj.kind == Kind.SITUATION
 
@@ -130,7 +130,7 @@ class KindAdmin(BaseEntryAdmin):
     list_filter = ("status", ReviewListFilter, "tags", "source", "review_by")
     list_display = ("title", "status", "source", "tag_names", "updated_at", "review_by")
 
-    def has_structure(self, obj: Entry | None) -> bool:
+    def offers_structure(self, obj: Entry | None) -> bool:
         return self.model.KIND == Kind.SITUATION
 
 
