@@ -7,7 +7,7 @@ message for 404, the list of problems for 422 (bad parameters).
 
 import re
 from datetime import UTC, date, datetime, time
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
@@ -107,6 +107,28 @@ class EntryRef(Schema):
         return entry.get_short_url()
 
 
+class LinkedEntryOut(Schema):
+    id: int
+    kind: Kind
+    title: str
+    url: str
+
+    @staticmethod
+    def resolve_url(entry: Entry) -> str:
+        return entry.get_absolute_url()
+
+
+class LinkOut(Schema):
+    relation: Literal["applies", "example", "see_also"] = Field(
+        ...,
+        description=(
+            "`applies`: this principle or rule is why; `example`: this case shows it; "
+            "`see_also`: related."
+        ),
+    )
+    entry: LinkedEntryOut
+
+
 class EntryOut(EntryRef):
     """An entry as lists show it."""
 
@@ -144,6 +166,14 @@ class EntryDetailOut(EntryOut):
     basis: list[EntryRef] = Field(..., description="The principles and rules behind it.")
     applied_in: list[EntryRef] = Field(..., description="Situations that rest on it.")
     see_also: list[EntryRef]
+    example_of: list[EntryRef] = Field(..., description="Cases: the situations this case shows.")
+    signals: list[str] = Field(..., description="Situations: how to recognise it, one per item.")
+    say: list[str] = Field(..., description="Situations: phrases to use, without quotes.")
+    avoid: list[str] = Field(..., description="Situations: phrases never to use.")
+    escalation: str = Field(..., description="Situations: when and to whom to hand over.")
+    links: list[LinkOut] = Field(
+        ..., description="Published entries this one links to, with the relation, applies first."
+    )
 
     @staticmethod
     def resolve_old_slugs(entry: Entry) -> list[str]:
@@ -175,6 +205,26 @@ class EntryDetailOut(EntryOut):
     @staticmethod
     def resolve_see_also(entry: Entry) -> list:
         return list(entry.see_also.all())
+
+    @staticmethod
+    def resolve_example_of(entry: Entry) -> list:
+        return list(entry.example_of.all())
+
+    @staticmethod
+    def resolve_signals(entry: Entry) -> list[str]:
+        return entry.signal_items
+
+    @staticmethod
+    def resolve_say(entry: Entry) -> list[str]:
+        return entry.say_items
+
+    @staticmethod
+    def resolve_avoid(entry: Entry) -> list[str]:
+        return entry.avoid_items
+
+    @staticmethod
+    def resolve_links(entry: Entry) -> list[dict[str, Any]]:
+        return [{"relation": relation, "entry": other} for relation, other in entry.typed_links()]
 
 
 class EntryPage(Schema):

@@ -29,6 +29,7 @@ from reversion.models import Version
 
 from kb import search
 from kb.models import (
+    STRUCTURE_FIELDS,
     Entry,
     EntrySlug,
     Kind,
@@ -54,6 +55,11 @@ SNAPSHOT_FIELDS = (
     "owner_id",
     "reviewed_on",
     "review_by",
+    # A situation's structure. Versions recorded before these fields existed read as empty.
+    "signals",
+    "say",
+    "avoid",
+    "escalation",
 )
 
 
@@ -69,6 +75,7 @@ class EntrySnapshot:
     tags: tuple[str, ...] = ()
     basis: tuple[int, ...] = ()
     see_also: tuple[int, ...] = ()
+    examples: tuple[int, ...] = ()
     steps: tuple[tuple[str, str], ...] = ()  # (anchor, text), in order
     addresses: tuple[str, ...] = ()  # every slug the entry had, so old links can come back
     extra: dict[str, Any] = field(default_factory=dict)  # created_at, view_count...
@@ -80,6 +87,7 @@ class EntrySnapshot:
             tags=tuple(sorted(tag.name for tag in entry.tags.all())),
             basis=tuple(sorted(entry.basis.values_list("pk", flat=True))),
             see_also=tuple(sorted(entry.see_also.values_list("pk", flat=True))),
+            examples=tuple(sorted(entry.examples.values_list("pk", flat=True))),
             steps=tuple(entry.responses.order_by("position", "id").values_list("anchor", "text")),
         )
 
@@ -119,6 +127,7 @@ class EntrySnapshot:
             tags=tuple(sorted(tag_names(version, tag_ids))),
             basis=tuple(sorted(data.get("basis") or ())),
             see_also=tuple(sorted(data.get("see_also") or ())),
+            examples=tuple(sorted(data.get("examples") or ())),
             steps=tuple(
                 (row["anchor"], row["text"])
                 for row in sorted(step_rows, key=lambda r: (r["position"], r["id"]))
@@ -168,6 +177,11 @@ FIELD_LABELS = {
     "tags": gettext_lazy("Tags"),
     "basis": gettext_lazy("Principles and rules behind it"),
     "see_also": gettext_lazy("See also"),
+    "examples": gettext_lazy("Cases that show it"),
+    "signals": gettext_lazy("How to recognise it"),
+    "say": gettext_lazy("Phrases to use"),
+    "avoid": gettext_lazy("Phrases to avoid"),
+    "escalation": gettext_lazy("When to hand over"),
     "status": gettext_lazy("Status"),
     "source_id": gettext_lazy("Source"),
     "source_locator": gettext_lazy("Place in the source"),
@@ -184,8 +198,13 @@ DIFF_ORDER = (
     "body",
     "lesson",
     "steps",
+    "signals",
+    "say",
+    "avoid",
+    "escalation",
     "tags",
     "basis",
+    "examples",
     "see_also",
     "status",
     "source_id",
@@ -199,7 +218,7 @@ DIFF_ORDER = (
 def readable(snapshots: Iterable[EntrySnapshot]) -> list[dict[str, str]]:
     """Each snapshot as text per field, with ids turned into titles and names."""
     snapshots = list(snapshots)
-    entry_ids = {pk for s in snapshots for pk in (*s.basis, *s.see_also)}
+    entry_ids = {pk for s in snapshots for pk in (*s.basis, *s.see_also, *s.examples)}
     entries = {e.pk: str(e) for e in Entry.objects.filter(pk__in=entry_ids)}
     source_ids = {s.fields.get("source_id") for s in snapshots} - {None}
     sources = dict(Source.objects.filter(pk__in=source_ids).values_list("pk", "title"))
@@ -231,6 +250,11 @@ def readable(snapshots: Iterable[EntrySnapshot]) -> list[dict[str, str]]:
                 "tags": ", ".join(s.tags),
                 "basis": entry_list(s.basis),
                 "see_also": entry_list(s.see_also),
+                "examples": entry_list(s.examples),
+                "signals": f.get("signals") or "",
+                "say": f.get("say") or "",
+                "avoid": f.get("avoid") or "",
+                "escalation": f.get("escalation") or "",
                 "status": choice(Status, f.get("status")),
                 "source_id": sources.get(f.get("source_id"), "") if f.get("source_id") else "",
                 "source_locator": f.get("source_locator") or "",
@@ -292,6 +316,9 @@ def apply_snapshot(entry: Entry, snapshot: EntrySnapshot) -> Entry:
     from kb.services import sync_steps
 
     for name, value in snapshot.fields.items():
+        # A field the version did not record (it did not exist yet) is empty, not NULL.
+        if value is None and name in STRUCTURE_FIELDS:
+            value = ""
         setattr(entry, name, value)
     # What was deleted since cannot come back through a link; drop the link instead.
     if entry.source_id and not Source.objects.filter(pk=entry.source_id).exists():
@@ -300,13 +327,15 @@ def apply_snapshot(entry: Entry, snapshot: EntrySnapshot) -> Entry:
         entry.owner_id = None
     entry.save()
     entry.tags.set(list(snapshot.tags))
-    linked = set(
-        Entry.objects.filter(pk__in=[*snapshot.basis, *snapshot.see_also]).values_list(
-            "pk", flat=True
-        )
+    linked = dict(
+        Entry.objects.filter(
+            pk__in=[*snapshot.basis, *snapshot.see_also, *snapshot.examples]
+        ).values_list("pk", "kind")
     )
     entry.basis.set([pk for pk in snapshot.basis if pk in linked and pk != entry.pk])
     entry.see_also.set([pk for pk in snapshot.see_also if pk in linked and pk != entry.pk])
+    # Only cases are examples; one that has become another kind since is dropped.
+    entry.examples.set([pk for pk in snapshot.examples if linked.get(pk) == Kind.CASE])
     if entry.kind == Kind.SITUATION or entry.responses.exists():
         sync_steps(entry, list(snapshot.steps))
     return entry

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,8 @@ from django.conf import settings
 from django.db import transaction
 
 from kb import search
-from kb.models import Entry, Kind, Response, Source, Status, Synonym
+from kb.models import LIST_FIELDS, STRUCTURE_FIELDS, Entry, Kind, Response, Source, Status, Synonym
+from kb.text import join_lines
 
 SEED_DIR = Path(settings.BASE_DIR) / "fixtures"
 SEED_FILES = {
@@ -34,12 +36,20 @@ class SeedReport:
     unchanged: list[str] = field(default_factory=list)
     kept_edits: list[str] = field(default_factory=list)
     sources_created: list[str] = field(default_factory=list)
+    sources_completed: list[str] = field(default_factory=list)
     synonyms_added: list[str] = field(default_factory=list)
 
 
-def entry_fingerprint(entry: Entry) -> str:
-    """A digest of all the seed sets on an entry, to tell later whether editors changed it."""
-    state = {
+# What the seed sets on an entry, by fingerprint version. Version 1 (the first seed) did not
+# know a situation's structure or its "example" links; version 2 adds them. Checksums are
+# stored with their version ("v2:…"); one without a prefix was made the version-1 way, so
+# entries seeded before version 2 are still recognised as untouched.
+FINGERPRINT_PREFIX = "v2:"
+
+
+def _seeded_state(entry: Entry) -> dict[str, Any]:
+    """The fields of fingerprint version 1."""
+    return {
         "kind": entry.kind,
         "title": entry.title,
         "slug": entry.slug,
@@ -55,8 +65,38 @@ def entry_fingerprint(entry: Entry) -> str:
         "basis": sorted(entry.basis.values_list("pk", flat=True)),
         "see_also": sorted(entry.see_also.values_list("pk", flat=True)),
     }
+
+
+def _digest(state: dict[str, Any]) -> str:
     encoded = json.dumps(state, ensure_ascii=False, sort_keys=True).encode()
     return hashlib.sha256(encoded).hexdigest()
+
+
+def entry_fingerprint(entry: Entry) -> str:
+    """A digest of all the seed sets on an entry, to tell later whether editors changed it."""
+    state = _seeded_state(entry)
+    state.update({name: getattr(entry, name) for name in STRUCTURE_FIELDS})
+    state["examples"] = sorted(entry.examples.values_list("pk", flat=True))
+    return FINGERPRINT_PREFIX + _digest(state)
+
+
+def legacy_fingerprint(entry: Entry) -> str:
+    """The checksum as the first seed loader stored it (fingerprint version 1, no prefix)."""
+    return _digest(_seeded_state(entry))
+
+
+def is_pristine(entry: Entry) -> bool:
+    """Whether a seeded entry is exactly as the seed last left it (so the seed may update it)."""
+    stored = entry.seed_checksum
+    if not entry.seed_key or not stored:
+        return False
+    if stored.startswith(FINGERPRINT_PREFIX):
+        return stored == entry_fingerprint(entry)
+    # A version-1 checksum: the seed had set no structure and no examples, so any there now
+    # are an editor's.
+    return (
+        not entry.has_structure and not entry.examples.all() and stored == legacy_fingerprint(entry)
+    )
 
 
 def read_seed(seed_dir: Path | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -129,41 +169,74 @@ def add_synonyms(groups: list[str]) -> list[str]:
     return added
 
 
-def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, Any]]) -> SeedReport:
-    report = SeedReport()
+SEED_RELATIONS = ("basis", "see_also", "examples")
 
+
+def _seed_items(item: dict[str, Any], name: str) -> list[str]:
+    """A list field of a seed item (signals, say, avoid): strings, one item each."""
+    value = item.get(name) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SeedError(f"{item['key']}: {name} must be a list of strings")
+    if any("\n" in v.strip() for v in value):
+        raise SeedError(f"{item['key']}: each item of {name} is one line")
+    return value
+
+
+def _check_structure(item: dict[str, Any]) -> None:
+    structured = [n for n in (*STRUCTURE_FIELDS, "examples") if item.get(n)]
+    if structured and item["kind"] != Kind.SITUATION:
+        raise SeedError(f"{item['key']}: only situations have {', '.join(structured)}")
+
+
+def _load_sources(source_items: list[dict[str, Any]], report: SeedReport) -> dict[str, Source]:
+    """Create the seed's sources; fill in the empty fields of existing ones, never change others."""
     sources = {}
     for item in source_items:
-        source, created = Source.objects.get_or_create(
-            slug=item["key"],
-            defaults={
-                "title": item["title"],
-                "author": item.get("author") or "",
-                "published_on": item.get("published_on"),
-                "description": item.get("description") or "",
-                "url": item.get("url") or "",
-            },
-        )
+        values = {
+            "title": item["title"],
+            "author": item.get("author") or "",
+            "published_on": item.get("published_on"),
+            "description": item.get("description") or "",
+            "url": item.get("url") or "",
+        }
+        source, created = Source.objects.get_or_create(slug=item["key"], defaults=values)
         sources[item["key"]] = source
         if created:
             report.sources_created.append(source.title)
+            continue
+        missing = {k: v for k, v in values.items() if v and not getattr(source, k)}
+        if missing:
+            for name, value in missing.items():
+                setattr(source, name, value)
+            source.save(update_fields=list(missing))
+            report.sources_completed.append(source.title)
+    return sources
+
+
+def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, Any]]) -> SeedReport:
+    report = SeedReport()
+    sources = _load_sources(source_items, report)
 
     existing = {
         e.seed_key: e for e in Entry.objects.filter(seed_key__in=[i["key"] for i in entry_items])
     }
     writable: dict[str, Entry] = {}
     entries: dict[str, Entry] = {}
+    before: dict[str, str] = {}  # the fingerprint of each existing entry before this load
     for item in entry_items:
         entry = existing.get(item["key"])
-        if entry is not None and entry.seed_checksum != entry_fingerprint(entry):
+        if entry is not None and not is_pristine(entry):
             report.kept_edits.append(str(entry))
             entries[item["key"]] = entry
             continue
         if item.get("source") not in sources:
             raise SeedError(f"{item['key']}: unknown source {item.get('source')!r}")
+        _check_structure(item)
         if entry is None:
             entry = Entry(seed_key=item["key"], slug=item["key"])
             report.created.append(item["key"])
+        else:
+            before[item["key"]] = entry_fingerprint(entry)
         values = {
             "kind": item["kind"],
             "title": item["title"],
@@ -174,6 +247,8 @@ def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, A
             "source_id": sources[item["source"]].pk,
             "source_locator": item.get("source_locator") or "",
             "status": Status.PUBLISHED,
+            **{name: join_lines(_seed_items(item, name)) for name in LIST_FIELDS},
+            "escalation": (item.get("escalation") or "").strip(),
         }
         # Save only what differs, so an unchanged entry keeps its "last updated" date.
         if entry.pk is None or any(getattr(entry, k) != v for k, v in values.items()):
@@ -185,29 +260,57 @@ def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, A
         writable[item["key"]] = entry
         entries[item["key"]] = entry
 
-    for item in entry_items:
-        entry = writable.get(item["key"])
-        if entry is None:
-            continue
-        for relation in ("basis", "see_also"):
-            keys = item.get(relation) or []
-            missing = [key for key in keys if key not in entries]
-            if missing:
-                raise SeedError(f"{item['key']}: {relation} names unknown keys {missing}")
-            getattr(entry, relation).set([entries[key] for key in keys])
+    _set_links(entry_items, entries, writable)
 
     search.index_entries(entry.pk for entry in writable.values())
     for key, entry in writable.items():
         checksum = entry_fingerprint(entry)
-        if key not in report.created and checksum == entry.seed_checksum:
-            report.unchanged.append(key)
-        elif key not in report.created:
-            report.updated.append(key)
+        if key in before:
+            (report.unchanged if checksum == before[key] else report.updated).append(key)
         if checksum != entry.seed_checksum:
+            # Also when only the checksum's version moved on: the entry itself did not change.
             Entry.objects.filter(pk=entry.pk).update(seed_checksum=checksum)
             entry.seed_checksum = checksum
-            reversion.add_to_revision(entry)  # record it with its checksum
+            if key not in report.unchanged:
+                reversion.add_to_revision(entry)  # record it with its checksum
     return report
+
+
+def _set_links(
+    entry_items: list[dict[str, Any]], entries: dict[str, Entry], writable: dict[str, Entry]
+) -> None:
+    """Give the entries the seed may write their links, and leave editors' entries alone.
+
+    "See also" goes both ways: a link listed on either side is wanted on both, whatever order
+    the entries come in; a link to an entry editors changed is left as they left it.
+    """
+    seed_kinds = {item["key"]: item["kind"] for item in entry_items}
+    listed_by = defaultdict(set)
+    for item in entry_items:
+        for key in item.get("see_also") or []:
+            listed_by[key].add(item["key"])
+    edited = {entry.pk for key, entry in entries.items() if key not in writable}
+    for item in entry_items:
+        entry = writable.get(item["key"])
+        if entry is None:
+            continue
+        for relation in SEED_RELATIONS:
+            keys = item.get(relation) or []
+            missing = [key for key in keys if key not in entries]
+            if missing:
+                raise SeedError(f"{item['key']}: {relation} names unknown keys {missing}")
+            linked = [entries[key] for key in keys]
+            if relation == "examples":
+                not_cases = [key for key in keys if seed_kinds[key] != Kind.CASE]
+                if not_cases:
+                    raise SeedError(f"{item['key']}: examples must be cases, not {not_cases}")
+                # A case an editor has made something else since is no example any more.
+                linked = [other for other in linked if other.kind == Kind.CASE]
+            elif relation == "see_also":
+                both_ways = dict.fromkeys([*keys, *sorted(listed_by[item["key"]])])
+                linked = [entries[key] for key in both_ways if entries[key].pk not in edited]
+                linked += [other for other in entry.see_also.all() if other.pk in edited]
+            getattr(entry, relation).set(linked)
 
 
 def set_steps(situation: Entry, texts: list[str]) -> None:

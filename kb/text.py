@@ -46,3 +46,13 @@ _WHITESPACE = re.compile(r"\s+")
 
 def squash_whitespace(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip()
+
+
+def split_lines(text: str) -> list[str]:
+    """The non-blank lines of a text, each with its spaces squashed: a list kept one per line."""
+    return [line for line in (squash_whitespace(raw) for raw in text.splitlines()) if line]
+
+
+def join_lines(items: list[str]) -> str:
+    """A list kept one item per line, as `split_lines` reads it back."""
+    return "\n".join(split_lines("\n".join(items)))

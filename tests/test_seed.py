@@ -14,7 +14,24 @@ from kb.services import SEED_DIR, SeedError, load_seed
 
 pytestmark = pytest.mark.django_db
 
-STEPS_PER_SITUATION = [3, 4, 2, 3, 2, 3, 1, 4, 4, 3, 3, 4, 3, 2]
+# How many numbered responses each of the 14 situations has in the internal guideline
+# (article 001), under its heading there.
+STEPS_IN_THE_ARTICLE = {
+    "klient-vpal-v-isteriku": 3,  # Клиент впал в истерику, эмоции и неконструктив.
+    "klient-postoyanno-menyaet-sposoby-dostizheniya-celi": 4,  # …меняет способы достижения цели
+    "v-baze-klienta-rabotayut-srazu-dva-nashih-podrazdeleniya": 2,  # …два подразделения
+    "prodali-klientu-programmnyj-produkt-kotoryj-u-nego-uzhe-est": 3,  # Продажа ПП, который есть
+    "klient-umer": 2,  # Клиент умер (не дай бог)
+    "nash-sotrudnik-propal-po-doroge-k-klientu": 3,  # Наш сотрудник пропал…
+    "klient-sryvaet-sroki-so-svoim-subpodryadchikom": 1,  # Клиент не соблюдает сроки…
+    "prishli-rabotat-k-klientu-a-tam-banket": 4,  # Мы пришли работать к клиенту, а там банкет.
+    "posle-pereproshivki-po-prosbe-klienta-slomalsya-printer": 4,  # …перепрошить принтер…
+    "neobosnovanno-zavyshennye-ozhidaniya-klienta": 3,  # Необоснованно завышенные ожидания…
+    "konflikt-interesov-vnutri-klienta": 3,  # Конфликт интересов у клиента.
+    "ispravlenie-oshibok-nashih-sotrudnikov": 4,  # Исправление ошибок, сделанных нашими…
+    "specialist-priehal-v-neudobnoe-dlya-klienta-vremya": 3,  # Специалист приехал в неудобное…
+    "pri-prodazhe-klientu-poobeshali-nevypolnimoe": 2,  # Необоснованные ожидания (при продаже…)
+}
 
 
 @pytest.fixture
@@ -79,9 +96,11 @@ def test_the_seven_commandments(seeded):
 def test_the_fourteen_situations_keep_all_their_steps(seeded):
     situations = numbered("нестандартная ситуация", Entry.objects.filter(kind=Kind.SITUATION))
     assert sorted(situations) == list(range(1, 15))
-    steps = [situations[n].responses.count() for n in range(1, 15)]
-    assert steps == STEPS_PER_SITUATION
-    assert Response.objects.count() == 41
+    # In the article's order, each with as many steps as the article lists responses.
+    assert [situations[n].seed_key for n in range(1, 15)] == list(STEPS_IN_THE_ARTICLE)
+    steps = {e.seed_key: e.responses.count() for e in situations.values()}
+    assert steps == STEPS_IN_THE_ARTICLE
+    assert Response.objects.count() == sum(STEPS_IN_THE_ARTICLE.values()) == 41
     assert Entry.objects.filter(kind=Kind.SITUATION).count() == 14
 
 

@@ -17,7 +17,7 @@ from kb.admin.actions import mark_reviewed, publish, unpublish
 from kb.admin.entry_history import EntryAdminForm, EntryHistoryAdmin
 from kb.admin.filters import ReviewListFilter
 from kb.admin.markdown import MarkdownPreviewMixin, MarkdownTextarea
-from kb.models import Case, Entry, Principle, Response, Rule, Situation
+from kb.models import STRUCTURE_FIELDS, Case, Entry, Kind, Principle, Response, Rule, Situation
 
 
 class ResponseInline(SortableInlineAdminMixin, admin.StackedInline):
@@ -46,7 +46,7 @@ class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin)
     list_select_related = ("source",)
     search_fields = ("title", "slug", "summary", "body", "tags__name")
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("basis", "see_also")
+    autocomplete_fields = ("basis", "see_also", "examples")
     readonly_fields = ("created_at", "updated_at", "view_count", "short_link", "old_addresses")
     date_hierarchy = "updated_at"
     actions = (publish, unpublish, mark_reviewed)
@@ -61,10 +61,16 @@ class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin)
             addresses = [(_("Addresses"), {"fields": ("short_link", "old_addresses")})]
         # A saved entry's form carries the version it was opened at, hidden.
         main_fields = (*self.main_fields, "version") if obj is not None else self.main_fields
+        structure = []
+        link_fields = self.link_fields()
+        if self.offers_structure(obj):
+            structure = [(_("Recognise, say, hand over"), {"fields": STRUCTURE_FIELDS})]
+            link_fields = (*link_fields, "examples")
         return [
             (None, {"fields": main_fields}),
+            *structure,
             *addresses,
-            (_("Tags and links"), {"fields": self.link_fields()}),
+            (_("Tags and links"), {"fields": link_fields}),
             (_("Source"), {"fields": ("source", "source_locator")}),
             (
                 _("Publishing and review"),
@@ -78,6 +84,10 @@ class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin)
 
     def link_fields(self) -> tuple[str, ...]:
         return ("tags", "basis", "see_also")
+
+    def offers_structure(self, obj: Entry | None) -> bool:
+        """Whether the form offers a situation's signals, phrases, hand-over and examples."""
+        return obj is None or obj.kind == Kind.SITUATION
 
     @admin.display(description=_("short link"))
     def short_link(self, obj: Entry) -> str:
@@ -119,6 +129,9 @@ class EntryAdmin(BaseEntryAdmin):
 class KindAdmin(BaseEntryAdmin):
     list_filter = ("status", ReviewListFilter, "tags", "source", "review_by")
     list_display = ("title", "status", "source", "tag_names", "updated_at", "review_by")
+
+    def offers_structure(self, obj: Entry | None) -> bool:
+        return self.model.KIND == Kind.SITUATION
 
 
 @admin.register(Principle)

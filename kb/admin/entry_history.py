@@ -25,7 +25,14 @@ class EntryAdminForm(forms.ModelForm):
     """The entry form, carrying the version it was opened at (optimistic locking)."""
 
     class Meta:
-        widgets: ClassVar = {"version": forms.HiddenInput}
+        widgets: ClassVar = {
+            "version": forms.HiddenInput,
+            # Short lists and one paragraph: small boxes, so the steps stay near.
+            **{
+                name: forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"})
+                for name in ("signals", "say", "avoid", "escalation")
+            },
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

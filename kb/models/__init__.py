@@ -10,7 +10,16 @@ One module per concern; everything is importable from `kb.models`.
 import reversion
 
 from kb.models.choices import KIND_PATHS, KIND_PLURALS, SLUG_MAX_LENGTH, Kind, Status
-from kb.models.entries import EditConflict, Entry, EntryManager, EntryQuerySet, EntrySlug
+from kb.models.entries import (
+    ITEM_MAX_LENGTH,
+    LIST_FIELDS,
+    STRUCTURE_FIELDS,
+    EditConflict,
+    Entry,
+    EntryManager,
+    EntryQuerySet,
+    EntrySlug,
+)
 from kb.models.kinds import Case, KindManager, KindProxy, Principle, Rule, Situation
 from kb.models.search import SearchDocument, SearchWord
 from kb.models.steps import Response
@@ -25,9 +34,12 @@ from kb.models.taxonomy import (
 )
 
 __all__ = [
+    "ITEM_MAX_LENGTH",
     "KIND_PATHS",
     "KIND_PLURALS",
+    "LIST_FIELDS",
     "SLUG_MAX_LENGTH",
+    "STRUCTURE_FIELDS",
     "Case",
     "EditConflict",
     "Entry",

@@ -15,7 +15,29 @@ from taggit.managers import TaggableManager
 from kb.markdown import render_markdown
 from kb.models.choices import KIND_PLURALS, SLUG_MAX_LENGTH, Kind, Status
 from kb.models.taxonomy import NormalizedTagManager, Source, TaggedEntry
-from kb.text import make_slug, unique_slug
+from kb.text import make_slug, split_lines, unique_slug
+
+# The structured parts of a situation kept as lists, one item per line (see `Entry.signals`).
+LIST_FIELDS = ("signals", "say", "avoid")
+# Every structured part: only situations have them (a check constraint makes sure).
+STRUCTURE_FIELDS = (*LIST_FIELDS, "escalation")
+ITEM_MAX_LENGTH = 300
+# Typed links from an entry, by relation: the many-to-many field that holds each.
+LINK_RELATIONS = {"applies": "basis", "example": "examples", "see_also": "see_also"}
+
+
+def validate_items(value: str) -> None:
+    """Each item of a one-per-line list is short: a signal or a phrase, not a paragraph."""
+    too_long = [item for item in split_lines(value) if len(item) > ITEM_MAX_LENGTH]
+    if too_long:
+        raise ValidationError(
+            _(
+                "Each line is one item of at most %(limit)s characters; this one is longer: "
+                "“%(item)s…”. Split it into several lines."
+            ),
+            code="item_too_long",
+            params={"limit": ITEM_MAX_LENGTH, "item": too_long[0][:60]},
+        )
 
 
 class EditConflict(Exception):
@@ -81,6 +103,8 @@ class EntryQuerySet(models.QuerySet):
             models.Prefetch("basis", queryset=Entry.objects.published()),
             models.Prefetch("applied_in", queryset=Entry.objects.published()),
             models.Prefetch("see_also", queryset=Entry.objects.published()),
+            models.Prefetch("examples", queryset=Entry.objects.published()),
+            models.Prefetch("example_of", queryset=Entry.objects.published()),
         )
 
 
@@ -143,6 +167,48 @@ class Entry(models.Model):
     see_also = models.ManyToManyField(
         "self", verbose_name=_("see also"), symmetrical=True, blank=True
     )
+    # Situations only: how staff tell they are in it, what to say and never say, and when to
+    # hand over. Lists are text with one item per line: editors type them in one box, and
+    # history diffs, export and the seed's fingerprint treat them as the plain text they are.
+    signals = models.TextField(
+        _("how to recognise it"),
+        blank=True,
+        validators=[validate_items],
+        help_text=_("Situations only. What you hear or see, one short item per line."),
+    )
+    say = models.TextField(
+        _("phrases to use"),
+        blank=True,
+        validators=[validate_items],
+        help_text=_(
+            "Situations only. One phrase per line, as staff would say it, without quotation "
+            "marks: each gets its own copy button."
+        ),
+    )
+    avoid = models.TextField(
+        _("phrases to avoid"),
+        blank=True,
+        validators=[validate_items],
+        help_text=_("Situations only. Phrases never to use, one per line."),
+    )
+    escalation = models.TextField(
+        _("when to hand over"),
+        max_length=600,
+        blank=True,
+        help_text=_(
+            "Situations only. When and to whom to hand the conversation over: a role (“the "
+            "account manager”), not a person's name."
+        ),
+    )
+    examples = models.ManyToManyField(
+        "self",
+        verbose_name=_("cases that show it"),
+        symmetrical=False,
+        related_name="example_of",
+        blank=True,
+        limit_choices_to={"kind": Kind.CASE},
+        help_text=_("Situations only: cases from practice where this situation happened."),
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -157,7 +223,7 @@ class Entry(models.Model):
     # Optimistic locking: every save moves it on, and a save must start from the stored number.
     version = models.PositiveIntegerField(_("version"), default=1)
     seed_key = models.CharField(max_length=100, blank=True, editable=False)
-    seed_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    seed_checksum = models.CharField(max_length=80, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -186,6 +252,14 @@ class Entry(models.Model):
                 name="kb_entry_number_only_for_rules",
             ),
             models.CheckConstraint(condition=~Q(slug=""), name="kb_entry_slug_not_empty"),
+            models.CheckConstraint(
+                condition=Q(kind=Kind.SITUATION) | Q(signals="", say="", avoid="", escalation=""),
+                name="kb_entry_structure_only_for_situations",
+                violation_error_message=_(
+                    "Only situations have signals, phrases and a hand-over. Empty those fields "
+                    "or make this entry a situation."
+                ),
+            ),
         ]
         indexes: ClassVar = [
             models.Index(fields=["kind", "status", "title"], name="kb_entry_kind_status_idx"),
@@ -203,6 +277,9 @@ class Entry(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.ensure_slug()
+        for name in LIST_FIELDS:
+            setattr(self, name, "\n".join(split_lines(getattr(self, name))))
+        self.escalation = self.escalation.strip()
         self.body_html = render_markdown(self.body)
         self.lesson_html = render_markdown(self.lesson)
         update_fields = kwargs.get("update_fields")
@@ -291,6 +368,31 @@ class Entry(models.Model):
     def old_slugs(self) -> list[str]:
         """Slugs the entry had before, oldest first; each still redirects to it."""
         return [s.slug for s in self.slugs.all() if s.slug != self.slug]
+
+    def typed_links(self) -> list[tuple[str, "Entry"]]:
+        """The entries this one links to, as (relation, entry), "applies" first."""
+        return [
+            (relation, other)
+            for relation, name in LINK_RELATIONS.items()
+            for other in getattr(self, name).all()
+        ]
+
+    @property
+    def signal_items(self) -> list[str]:
+        return split_lines(self.signals)
+
+    @property
+    def say_items(self) -> list[str]:
+        return split_lines(self.say)
+
+    @property
+    def avoid_items(self) -> list[str]:
+        return split_lines(self.avoid)
+
+    @property
+    def has_structure(self) -> bool:
+        """Whether any structured part (signals, phrases, hand-over) is filled in."""
+        return any(getattr(self, name) for name in STRUCTURE_FIELDS)
 
     @property
     def is_published(self) -> bool:

@@ -16,13 +16,18 @@ def plain_text(rendered_html: str) -> str:
 
 
 def document_for(entry: Entry) -> SearchDocument:
-    """The search document of a published entry (responses and tags prefetched)."""
+    """The search document of a published entry (responses and tags prefetched).
+
+    A situation's signals describe it as its summary does, so they weigh as the summary; its
+    phrases and hand-over say what to do, as its steps do, so they weigh as the steps.
+    """
+    steps = [plain_text(step.text_html) for step in entry.responses.all()]
     return SearchDocument(
         entry=entry,
         kind=entry.kind,
         title=str(entry),
-        summary=entry.summary,
-        steps="\n".join(plain_text(step.text_html) for step in entry.responses.all()),
+        summary="\n".join(filter(None, (entry.summary, entry.signals))),
+        steps="\n".join(filter(None, (*steps, entry.say, entry.avoid, entry.escalation))),
         tags=", ".join(tag.name for tag in entry.tags.all()),
         body="\n".join(filter(None, (plain_text(entry.body_html), plain_text(entry.lesson_html)))),
     )

@@ -2,10 +2,11 @@
 
 The JSON document is lossless: sources, entries of every kind with all their fields (status,
 owner by username, review dates, number, place in the source, seed bookkeeping, creation and
-update times, views), their steps with anchors in order, tags, "basis" and "see also" links by
-slug, and synonym groups. Import validates the whole document first and reports every problem
-with its place in the file, then applies everything in one transaction: entries and sources are
-created or updated by slug; whatever the knowledge base holds and the file does not is kept.
+update times, views), their steps with anchors in order, a situation's signals, phrases and
+hand-over, tags, "basis", "examples" and "see also" links by slug, and synonym groups. Import
+validates the whole document first and reports every problem with its place in the file, then
+applies everything in one transaction: entries and sources are created or updated by slug;
+whatever the knowledge base holds and the file does not is kept.
 """
 
 from kb.transfer.apply import ImportReport, import_knowledge_base

@@ -9,8 +9,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from kb import search
-from kb.models import Entry, EntrySlug, Source, Synonym, normalize_tag_name
+from kb.models import LIST_FIELDS, Entry, EntrySlug, Source, Synonym, normalize_tag_name
 from kb.services import entry_fingerprint, sync_steps
+from kb.text import join_lines, split_lines
 from kb.transfer.export import entry_record, iso_date
 from kb.transfer.schema import EntryIn, SourceIn
 from kb.transfer.validation import Plan, Problem, validate
@@ -33,18 +34,24 @@ class ImportReport:
 COMPARED = (
     "kind", "title", "number", "summary", "body", "lesson", "status", "source", "source_locator",
     "owner", "reviewed_on", "review_by", "tags", "basis", "see_also", "steps",
+    "examples", "signals", "say", "avoid", "escalation",
 )  # fmt: skip
+# Compared as the knowledge base would store them.
+NORMALISED = {"owner", "tags", "reviewed_on", "review_by", *LIST_FIELDS, "escalation"}
 
 
 def incoming_record(item: EntryIn, owners: dict[str, Any]) -> dict[str, Any]:
     return {
-        **item.model_dump(include=set(COMPARED) - {"owner", "tags", "reviewed_on", "review_by"}),
+        **item.model_dump(include=set(COMPARED) - NORMALISED),
         "owner": item.owner if item.owner in owners else None,
         "reviewed_on": iso_date(item.reviewed_on),
         "review_by": iso_date(item.review_by),
         "tags": sorted({normalize_tag_name(name) for name in item.tags}),
         "basis": sorted(item.basis),
         "see_also": sorted(item.see_also),
+        "examples": sorted(item.examples),
+        **{name: split_lines("\n".join(getattr(item, name))) for name in LIST_FIELDS},
+        "escalation": item.escalation.strip(),
     }
 
 
@@ -115,7 +122,7 @@ def _apply_entries(items: list[EntryIn], sources: dict[str, Source], report: Imp
     current = {
         e.slug: e
         for e in Entry.objects.select_related("source", "owner").prefetch_related(
-            "tags", "responses", "basis", "see_also", "slugs"
+            "tags", "responses", "basis", "see_also", "examples", "slugs"
         )
     }
     report.kept = sorted(set(current) - {item.slug for item in items})
@@ -148,6 +155,9 @@ def _apply_entries(items: list[EntryIn], sources: dict[str, Source], report: Imp
         entry.kind = item.kind
         for name in ("title", "number", "summary", "body", "lesson", "status", "source_locator"):
             setattr(entry, name, getattr(item, name))
+        for name in LIST_FIELDS:
+            setattr(entry, name, join_lines(getattr(item, name)))
+        entry.escalation = item.escalation
         entry.source = sources[item.source] if item.source else None
         entry.owner = owners.get(item.owner) if item.owner else None
         entry.reviewed_on, entry.review_by = item.reviewed_on, item.review_by
@@ -172,6 +182,7 @@ def _apply_entries(items: list[EntryIn], sources: dict[str, Source], report: Imp
     for item, entry in changed:
         entry.basis.set([current[slug] for slug in item.basis])
         entry.see_also.set([current[slug] for slug in item.see_also])
+        entry.examples.set([current[slug] for slug in item.examples])
 
     for item, entry in changed:
         if item.seed and item.seed.key == entry.seed_key:

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kb.models import KIND_PATHS, KIND_PLURALS, Entry, Kind, Source, Status, Synonym
-from kb.services import entry_fingerprint
+from kb.services import is_pristine
 from kb.transfer.schema import FORMAT, FORMAT_VERSION
 
 
@@ -26,8 +26,7 @@ def _moment(value: datetime.datetime | None) -> str | None:
 
 
 def entry_record(entry: Entry) -> dict[str, Any]:
-    """One entry as the export writes it (prefetch tags, responses, basis, see_also, owner)."""
-    pristine = bool(entry.seed_key) and entry.seed_checksum == entry_fingerprint(entry)
+    """One entry as the export writes it (prefetch tags, responses and links, with the owner)."""
     return {
         "kind": entry.kind,
         "slug": entry.slug,
@@ -46,6 +45,11 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         "tags": sorted(tag.name for tag in entry.tags.all()),
         "basis": sorted(other.slug for other in entry.basis.all()),
         "see_also": sorted(other.slug for other in entry.see_also.all()),
+        "examples": sorted(other.slug for other in entry.examples.all()),
+        "signals": entry.signal_items,
+        "say": entry.say_items,
+        "avoid": entry.avoid_items,
+        "escalation": entry.escalation,
         "steps": [
             {"anchor": step.anchor, "text": step.text}
             for step in sorted(entry.responses.all(), key=lambda s: (s.position, s.pk))
@@ -55,7 +59,7 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         "views": entry.view_count,
         # Whether the seed may still update the entry travels with it; the checksum itself
         # depends on database ids, so it is recomputed on import.
-        "seed": {"key": entry.seed_key, "pristine": pristine} if entry.seed_key else None,
+        "seed": {"key": entry.seed_key, "pristine": is_pristine(entry)} if entry.seed_key else None,
     }
 
 
@@ -74,7 +78,7 @@ def export_data() -> dict[str, Any]:
     """The whole knowledge base as one JSON-ready document, in a stable order."""
     entries = (
         Entry.objects.select_related("source", "owner")
-        .prefetch_related("tags", "responses", "basis", "see_also", "slugs")
+        .prefetch_related("tags", "responses", "basis", "see_also", "examples", "slugs")
         .order_by("kind", "slug")
     )
     return {
@@ -176,6 +180,8 @@ def entry_markdown(
     ]
     if record["body"]:
         parts.append(record["body"])
+    if record["signals"]:
+        parts += [f"## {_('How to recognise it')}", "\n".join(f"- {s}" for s in record["signals"])]
     if record["steps"]:
         parts.append(f"## {_('What to do')}")
         parts.append(
@@ -184,10 +190,16 @@ def entry_markdown(
                 for n, step in enumerate(record["steps"], 1)
             )
         )
+    for key, heading in (("say", _("Phrases to use")), ("avoid", _("Phrases to avoid"))):
+        if record[key]:
+            parts += [f"## {heading}", "\n".join(f"- «{phrase}»" for phrase in record[key])]
+    if record["escalation"]:
+        parts += [f"## {_('When to hand over')}", record["escalation"]]
     if record["lesson"]:
         parts += [f"## {_('The lesson')}", record["lesson"]]
     for key, heading in (
         ("basis", _("Principles and rules behind it")),
+        ("examples", _("Cases that show it")),
         ("see_also", _("See also")),
     ):
         if record[key]:

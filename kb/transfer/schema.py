@@ -3,9 +3,18 @@
 import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
 
-from kb.models import SLUG_MAX_LENGTH, Entry, Response, Source
+from kb.models import ITEM_MAX_LENGTH, SLUG_MAX_LENGTH, Entry, Response, Source
 
 FORMAT = "pravila-knowledge-base"
 FORMAT_VERSION = 1
@@ -34,6 +43,20 @@ def _max(model: type, name: str) -> int:
 
 
 Slug = Annotated[StrictStr, Field(min_length=1, max_length=SLUG_MAX_LENGTH, pattern=SLUG_PATTERN)]
+
+
+def _one_line(value: str) -> str:
+    if not value.strip():
+        raise ValueError("should not be blank")
+    if len(value.splitlines()) != 1:
+        raise ValueError("should be one line: each signal or phrase is an item of its own")
+    return value
+
+
+# One signal or phrase: the knowledge base keeps them one per line.
+Item = Annotated[
+    StrictStr, Field(min_length=1, max_length=ITEM_MAX_LENGTH), AfterValidator(_one_line)
+]
 
 
 class Strict(BaseModel):
@@ -79,6 +102,11 @@ class EntryIn(Strict):
     tags: list[Annotated[StrictStr, Field(min_length=1, max_length=100)]] = []
     basis: list[Slug] = []
     see_also: list[Slug] = []
+    examples: list[Slug] = []
+    signals: list[Item] = []
+    say: list[Item] = []
+    avoid: list[Item] = []
+    escalation: Annotated[StrictStr, Field(max_length=_max(Entry, "escalation"))] = ""
     steps: list[StepIn] = []
     created_at: Moment = None
     updated_at: Moment = None

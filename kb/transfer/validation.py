@@ -13,6 +13,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from kb.models import Entry, EntrySlug, Kind, Source, Synonym, normalize_tag_name
 from kb.transfer.schema import DocumentIn, EntryIn, SourceIn, Synonyms
 
+# What only a situation may have (besides steps, checked on their own).
+SITUATION_ONLY = ("signals", "say", "avoid", "escalation", "examples")
+
 
 @dataclass
 class Problem:
@@ -282,6 +285,10 @@ def cross_check(
             )
         if entry.steps and entry.kind != Kind.SITUATION:
             problems.append(Problem(f"{at}.steps", "only situations have response steps"))
+        if entry.kind != Kind.SITUATION:
+            for name in SITUATION_ONLY:
+                if getattr(entry, name):
+                    problems.append(Problem(f"{at}.{name}", f"only situations have {name}"))
         anchors: dict[str, int] = {}
         for j, step in enumerate(entry.steps):
             if not step.anchor:
@@ -304,7 +311,7 @@ def cross_check(
         for j, name in enumerate(entry.tags):
             if not normalize_tag_name(name):
                 problems.append(Problem(f"{at}.tags[{j}]", "a tag name cannot be blank"))
-        for relation in ("basis", "see_also"):
+        for relation in ("basis", "see_also", "examples"):
             for j, slug in enumerate(getattr(entry, relation)):
                 where = f"{at}.{relation}[{j}]"
                 if slug == entry.slug:
@@ -318,6 +325,10 @@ def cross_check(
                         Problem(
                             where, f"{slug!r} is a {kinds[slug]}; a basis is a principle or rule"
                         )
+                    )
+                elif relation == "examples" and kinds[slug] not in (None, Kind.CASE):
+                    problems.append(
+                        Problem(where, f"{slug!r} is a {kinds[slug]}; an example is a case")
                     )
                 elif (
                     relation == "see_also"

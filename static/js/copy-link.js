@@ -1,10 +1,12 @@
-/* Copy-link buttons and the print button of an entry page.
+/* Copy buttons and the print button of an entry page.
  *
- * Buttons carrying data-copy-link copy that URL: through the Clipboard API where the page may
+ * Buttons carrying data-copy-link copy that URL, and buttons carrying data-copy-text (a
+ * situation's phrase cards) copy that text alone: through the Clipboard API where the page may
  * use it (HTTPS or localhost), else through a selected text field and execCommand("copy"), and
- * when even that fails the link is left selected in a field for the reader to copy. The result
- * is announced in the #copy-status live region. Without JavaScript the buttons stay hidden and
- * the permanent link is an ordinary link.
+ * when even that fails the text is left selected in a field for the reader to copy. The result
+ * is announced in the #copy-status live region, in the button's own words (data-copied,
+ * data-manual) when it has them. Without JavaScript the buttons stay hidden; links are ordinary
+ * links and phrases ordinary text.
  */
 (function () {
   "use strict";
@@ -52,15 +54,21 @@
     field.select();
   }
 
+  function message(button, name) {
+    return button.dataset[name] || (status ? status.dataset[name] : "");
+  }
+
   function copy(button) {
-    var text = button.getAttribute("data-copy-link");
-    var done = function () { announce(status.dataset.copied); };
+    var text = button.hasAttribute("data-copy-link")
+      ? button.getAttribute("data-copy-link")
+      : button.getAttribute("data-copy-text");
+    var done = function () { announce(message(button, "copied")); };
     var fallback = function () {
       if (copyWithSelection(text)) {
         done();
       } else {
         offerManualCopy(button, text);
-        announce(status.dataset.manual);
+        announce(message(button, "manual"));
       }
     };
     if (navigator.clipboard && window.isSecureContext) {
@@ -70,7 +78,7 @@
     }
   }
 
-  document.querySelectorAll("[data-copy-link]").forEach(function (button) {
+  document.querySelectorAll("[data-copy-link], [data-copy-text]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { copy(button); });
   });

@@ -31,6 +31,7 @@ class Command(BaseCommand):
                 f"{len(report.unchanged)} unchanged, "
                 f"{len(report.kept_edits)} kept as editors left them; "
                 f"{len(report.sources_created)} new sources, "
+                f"{len(report.sources_completed)} sources completed, "
                 f"{len(report.synonyms_added)} new synonym groups."
             )
         )
