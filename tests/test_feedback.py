@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from kb.feedback.models import Vote
+from kb.feedback.models import SituationFeedback, Vote
 from kb.models import Kind, Status
 from tests.factories import make_entry
 
@@ -328,3 +328,97 @@ def test_votes_keep_no_personal_data(client, situation):
     assert set(session) == {"feedback"}
     assert set(session["feedback"]) == {"votes", "sent"}
     assert "Secret" not in json.dumps(session)
+
+
+def add_votes(situation, helped: int, unhelpful: int, comment: str = "") -> None:
+    steps = list(situation.responses.all())
+    for n in range(helped + unhelpful):
+        Vote.objects.create(step=steps[n % len(steps)], helped=n < helped, comment=comment)
+
+
+@override_settings(PRAVILA_FEEDBACK_MIN_VOTES=4, PRAVILA_FEEDBACK_UNHELPFUL_SHARE=0.5)
+def test_needing_attention_takes_enough_votes_and_the_unhelpful_share():
+    worst = make_entry(Kind.SITUATION, title="Хуже всех", steps=["А", "Б"])
+    bad = make_entry(Kind.SITUATION, title="Плохо", steps=["А"])
+    few = make_entry(Kind.SITUATION, title="Мало голосов", steps=["А"])
+    fine = make_entry(Kind.SITUATION, title="Всё хорошо", steps=["А"])
+    make_entry(Kind.SITUATION, title="Без голосов", steps=["А"])
+    add_votes(worst, helped=1, unhelpful=5)
+    add_votes(bad, helped=2, unhelpful=2)
+    add_votes(few, helped=0, unhelpful=3)
+    add_votes(fine, helped=8, unhelpful=2)
+    listed = SituationFeedback.objects.needing_attention()
+    assert [s.title for s in listed] == ["Хуже всех", "Плохо"]
+    assert (listed[0].vote_count, listed[0].unhelpful_count) == (6, 5)
+
+
+@override_settings(PRAVILA_FEEDBACK_MIN_VOTES=3, PRAVILA_FEEDBACK_UNHELPFUL_SHARE=0.5)
+def test_editors_see_counts_and_the_needs_attention_list(editor_client):
+    worst = make_entry(Kind.SITUATION, title="Клиент умер", steps=["Соболезнуйте", "Ждите"])
+    fine = make_entry(Kind.SITUATION, title="Клиент впал в истерику", steps=["Слушайте"])
+    add_votes(worst, helped=1, unhelpful=3, comment="Не помогло совсем")
+    add_votes(fine, helped=5, unhelpful=0)
+    changelist = reverse("admin:feedback_situationfeedback_changelist")
+
+    html = editor_client.get(changelist).content.decode()
+    assert "голосов за её шаги не меньше 3" in html
+    assert html.index("Клиент умер") < html.index("Клиент впал в истерику")  # worst first
+    assert '<td class="field-unhelpful_share_column">75 %</td>' in html
+    assert '<td class="field-unhelpful_share_column">0 %</td>' in html
+
+    attention = editor_client.get(changelist + "?attention=yes").content.decode()
+    assert "Клиент умер" in attention and "Клиент впал в истерику" not in attention
+    assert editor_client.get(changelist + "?attention=voted&q=умер").status_code == 200
+
+    detail = editor_client.get(
+        reverse("admin:feedback_situationfeedback_change", args=[worst.pk])
+    ).content.decode()
+    assert "Голосов: 4; помогло: 1; не помогло: 3 (75 %)." in detail
+    first = worst.responses.first()
+    # Per step: step 1 got votes 1 and 3 (helped, not), step 2 votes 2 and 4 (both not).
+    assert re.search(
+        rf"<td>1</td><td>Соболезнуйте</td><td>1</td><td>1</td><td>50 %</td>"
+        rf'<td><a href="/admin/feedback/vote/\?step__id__exact={first.pk}">2</a></td>',
+        detail,
+    )
+    assert re.search(r"<td>2</td><td>Ждите</td><td>0</td><td>2</td><td>100 %</td>", detail)
+    assert reverse("admin:kb_situation_change", args=[worst.pk]) in detail
+
+
+def test_editors_read_the_votes_and_may_delete_them_but_not_forge_them(editor_client):
+    situation = make_entry(Kind.SITUATION, title="Клиент умер", steps=["Соболезнуйте"])
+    add_votes(situation, helped=0, unhelpful=2, comment="Слишком сухо")
+    add_votes(situation, helped=1, unhelpful=0)
+    votes = reverse("admin:feedback_vote_changelist")
+    step = situation.responses.get()
+    for query in (
+        "",
+        "?has_comment=yes",
+        f"?step__situation__id__exact={situation.pk}&has_comment=yes",
+        f"?step__id__exact={step.pk}",
+        "?helped__exact=0&q=сухо",
+    ):
+        response = editor_client.get(votes + query)
+        assert response.status_code == 200, query
+        assert "Слишком сухо" in response.content.decode()
+    no_comment = editor_client.get(votes + "?has_comment=no").content.decode()
+    assert "Слишком сухо" not in no_comment
+
+    vote_obj = Vote.objects.filter(comment="Слишком сухо").first()
+    assert (
+        editor_client.get(reverse("admin:feedback_vote_change", args=[vote_obj.pk])).status_code
+        == 200
+    )
+    assert editor_client.get(reverse("admin:feedback_vote_add")).status_code == 403
+    response = editor_client.post(
+        reverse("admin:feedback_vote_delete", args=[vote_obj.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert Vote.objects.count() == 2
+    assert editor_client.get(reverse("admin:feedback_situationfeedback_add")).status_code == 403
+
+
+def test_staff_without_the_editors_group_see_no_feedback(client):
+    staff = User.objects.create_user("reader", password="pass-reader-123", is_staff=True)
+    client.force_login(staff)
+    assert client.get(reverse("admin:feedback_vote_changelist")).status_code == 403
