@@ -56,7 +56,9 @@
             if (form === comment) {
               field.value = "";
               comment.hidden = true;
-              vote.querySelector(".is-chosen").focus();
+              // The form that had the focus is gone: give it to the answer given.
+              var given = vote.querySelector(".is-chosen");
+              if (given) given.focus();
             } else if (!result.answer.commented) {
               comment.elements.helped.value = result.answer.helped ? "yes" : "no";
               label.textContent = result.answer.helped ? label.dataset.labelYes : label.dataset.labelNo;
