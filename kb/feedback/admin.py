@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -51,7 +52,6 @@ class SituationFeedbackAdmin(ReadOnlyAdmin):
     list_display = (
         "title",
         "vote_count_column",
-        "helped_column",
         "unhelpful_column",
         "unhelpful_share_column",
         "comments_column",
@@ -88,10 +88,6 @@ class SituationFeedbackAdmin(ReadOnlyAdmin):
     def vote_count_column(self, obj: SituationFeedback) -> int:
         return obj.vote_count
 
-    @admin.display(description=_("helped"), ordering="helped_count")
-    def helped_column(self, obj: SituationFeedback) -> int:
-        return obj.helped_count
-
     @admin.display(description=_("did not help"), ordering="unhelpful_count")
     def unhelpful_column(self, obj: SituationFeedback) -> int:
         return obj.unhelpful_count
@@ -111,7 +107,7 @@ class SituationFeedbackAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("last vote"), ordering="last_vote_at")
     def last_vote_column(self, obj: SituationFeedback) -> Any:
-        return obj.last_vote_at or "—"
+        return timezone.localdate(obj.last_vote_at) if obj.last_vote_at else "—"
 
     @admin.display(description=_("needs attention"), boolean=True, ordering="needs_attention")
     def needs_attention_column(self, obj: SituationFeedback) -> bool:
