@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ninja",
     "reversion",
     "kb",
+    "kb.feedback",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,18 @@ if PRAVILA_BASE_URL and not re.fullmatch(r"https?://[^/?#@\s]+", PRAVILA_BASE_UR
     )
 # "Mark as reviewed" sets the next review this many days ahead.
 PRAVILA_REVIEW_PERIOD_DAYS = int(os.environ.get("PRAVILA_REVIEW_PERIOD_DAYS", "180"))
+
+# Outcome feedback (kb/feedback). A situation "needs attention" from this many votes on its
+# steps when at least this share of them say a step did not help.
+PRAVILA_FEEDBACK_MIN_VOTES = int(os.environ.get("PRAVILA_FEEDBACK_MIN_VOTES", "5"))
+PRAVILA_FEEDBACK_UNHELPFUL_SHARE = float(os.environ.get("PRAVILA_FEEDBACK_UNHELPFUL_SHARE", "0.3"))
+if not 0 <= PRAVILA_FEEDBACK_UNHELPFUL_SHARE <= 1:
+    raise ImproperlyConfigured("PRAVILA_FEEDBACK_UNHELPFUL_SHARE must be between 0 and 1.")
+# Flood limits: votes per hour from one session, and from voters without a session, site-wide.
+PRAVILA_FEEDBACK_VOTES_PER_SESSION = int(os.environ.get("PRAVILA_FEEDBACK_VOTES_PER_SESSION", "30"))
+PRAVILA_FEEDBACK_NEW_VOTERS_PER_HOUR = int(
+    os.environ.get("PRAVILA_FEEDBACK_NEW_VOTERS_PER_HOUR", "60")
+)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -34,6 +34,7 @@ kb_patterns = [
 
 urlpatterns = [
     path("", include((kb_patterns, "kb"))),
+    path("feedback/", include("kb.feedback.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

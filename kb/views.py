@@ -82,9 +82,11 @@ class HomeView(TemplateView):
         published = Entry.objects.published().for_listing()
         return super().get_context_data(
             rules=published.of_kind(Kind.RULE),
-            situations=published.of_kind(Kind.SITUATION).order_by("-view_count", "title")[
-                :HOME_SITUATIONS
-            ],
+            # Titles only: on a phone the list must fit under the search box.
+            situations=Entry.objects.published()
+            .of_kind(Kind.SITUATION)
+            .only("kind", "slug", "title")
+            .order_by("-view_count", "title")[:HOME_SITUATIONS],
             situation_count=Entry.objects.published().of_kind(Kind.SITUATION).count(),
             principles=Entry.objects.published()
             .of_kind(Kind.PRINCIPLE)
