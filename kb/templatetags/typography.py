@@ -13,8 +13,9 @@ from django.utils.safestring import SafeString, mark_safe
 register = template.Library()
 
 SOFT_HYPHEN = "\u00ad"
-# Shorter words fit a phone's line at any heading size we use.
-LONG_WORD = re.compile(r"[^\W\d_]{12,}")
+# Shorter words fit a phone's line at any heading size we use; hyphenating them too would
+# break words that merely reach the end of a line.
+LONG_WORD = re.compile(r"[^\W\d_]{16,}")
 
 
 @cache
