@@ -114,6 +114,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Sign-in: the site's login page (Django's auth), and optionally a company proxy's header.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "kb:home"
+LOGOUT_REDIRECT_URL = "kb:home"
+# The header a proxy with single sign-on sets to the signed-in user's name (e.g. X-Remote-User);
+# users are created on their first visit. Empty: the login page only. See kb/accounts.py.
+PRAVILA_REMOTE_USER_HEADER = os.environ.get("PRAVILA_REMOTE_USER_HEADER", "").strip()
+if PRAVILA_REMOTE_USER_HEADER:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", PRAVILA_REMOTE_USER_HEADER):
+        raise ImproperlyConfigured(
+            "PRAVILA_REMOTE_USER_HEADER must be an HTTP header name such as X-Remote-User."
+        )
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "kb.accounts.ProxyRemoteUserMiddleware",
+    )
+    AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.RemoteUserBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
