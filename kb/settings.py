@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ninja",
     "reversion",
     "kb",
+    "kb.paths",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kb.context_processors.site",
+                "kb.paths.context_processors.changes_since_read",
             ],
         },
     },

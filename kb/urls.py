@@ -35,6 +35,7 @@ kb_patterns = [
 
 urlpatterns = [
     path("", include((kb_patterns, "kb"))),
+    path("", include("kb.paths.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

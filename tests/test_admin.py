@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from kb.models import Entry, Kind, Response, Situation, Source, Synonym, Tag
+from kb.paths.models import Path, PathEntry
 from tests.factories import make_entry, make_source
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +20,8 @@ def content():
     make_entry(Kind.PRINCIPLE, title="Доверие")
     make_entry(Kind.CASE, title="Авиакомпания", lesson="Урок")
     Synonym.objects.create(words="клиент, заказчик")
+    path = Path.objects.create(title="Первая неделя")
+    PathEntry.objects.create(path=path, entry=situation, position=1)
     return situation
 
 
