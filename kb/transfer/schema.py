@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from kb.models import SLUG_MAX_LENGTH, Entry, Response, Source
+from kb.paths.models import Path, PathEntry
 
 FORMAT = "pravila-knowledge-base"
 FORMAT_VERSION = 1
@@ -86,6 +87,21 @@ class EntryIn(Strict):
     seed: SeedIn | None = None
 
 
+class PathItemIn(Strict):
+    entry: Slug
+    note: Annotated[StrictStr, Field(max_length=_max(PathEntry, "note"))] = ""
+
+
+class PathIn(Strict):
+    slug: Slug
+    title: Annotated[StrictStr, Field(min_length=1, max_length=_max(Path, "title"))]
+    intro: Annotated[StrictStr, Field(max_length=_max(Path, "intro"))] = ""
+    status: Literal["draft", "published"] = "draft"
+    entries: list[PathItemIn] = []
+    created_at: Moment = None
+    updated_at: Moment = None
+
+
 class DocumentIn(Strict):
     format: Literal["pravila-knowledge-base"]
     version: Literal[1]
@@ -93,6 +109,8 @@ class DocumentIn(Strict):
     sources: list[Any] = []
     entries: list[Any] = []
     synonyms: list[Any] = []
+    # Reading paths came later; files without them import as before.
+    paths: list[Any] = []
 
 
 Synonyms = Annotated[StrictStr, Field(min_length=1)]
