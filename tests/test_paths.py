@@ -107,6 +107,7 @@ class TestPages:
         path.save()
         assert client.get(path.get_short_url())["Location"] == "/paths/pervaya-nedelya/"
         assert client.get("/p/999999/").status_code == 404
+        assert client.get(f"/p/{10**30}/").status_code == 404
         assert client.post(path.get_short_url()).status_code == 405
 
     def test_without_sign_in_the_path_is_readable_and_marks_are_offered_as_sign_in(
@@ -209,6 +210,7 @@ class TestReading:
         entries[0].save()
         assert mark(reader_client, entries[0]).status_code == 404
         assert reader_client.post(reverse("paths:mark_read", args=[999999])).status_code == 404
+        assert reader_client.post(f"/read/{10**30}/").status_code == 404
         assert not ReadMark.objects.exists()
 
     @pytest.mark.parametrize(

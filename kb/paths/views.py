@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from kb.links import absolute_url
 from kb.models import Entry
 from kb.paths.changes import changes_since_read
-from kb.paths.models import Path
+from kb.paths.models import Path, PathQuerySet
 from kb.paths.progress import reading, readings
 from kb.paths.services import mark_read
 
@@ -39,7 +39,7 @@ class PathDetailView(DetailView):
     template_name = "paths/path_detail.html"
     context_object_name = "path"
 
-    def get_queryset(self):
+    def get_queryset(self) -> PathQuerySet:
         return Path.objects.visible_to(self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
