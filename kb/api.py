@@ -19,6 +19,7 @@ from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
 from kb import search
 from kb.models import Entry, Kind, Source, Status
+from kb.paths.api import router as paths_router
 from kb.views import clean_query, tag_cloud
 
 
@@ -41,6 +42,7 @@ api = NinjaAPI(
     # Swagger UI from our static files (ninja is an installed app); no online validator badge.
     docs=Swagger(settings={"validatorUrl": None}),
 )
+api.add_router("/paths/", paths_router)
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=100)]

@@ -1,13 +1,14 @@
-"""Links that leave the site: absolute URLs, and finding the entry a URL of ours points to."""
+"""Links that leave the site: absolute URLs, and finding the entry or path a URL points to."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.http.request import split_domain_port, validate_host
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, ResolverMatch, resolve
 
 from kb.models import Entry, EntryQuerySet, Kind
+from kb.paths.models import Path, PathQuerySet
 
 
 def site_url(path: str) -> str:
@@ -33,12 +34,8 @@ def is_our_host(request: HttpRequest, netloc: str) -> bool:
     return bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
 
 
-def entry_for_url(request: HttpRequest, url: str, entries: EntryQuerySet) -> Entry | None:
-    """The entry among `entries` that a URL of this site shows.
-
-    An entry page (under any kind, by its current or any old slug) or a short link; any other
-    URL, or a URL of another site, gives None.
-    """
+def route_of(request: HttpRequest, url: str) -> ResolverMatch | None:
+    """The view a URL of this site leads to; None for another site's URL or no page."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:  # e.g. an unclosed IPv6 bracket
@@ -46,14 +43,35 @@ def entry_for_url(request: HttpRequest, url: str, entries: EntryQuerySet) -> Ent
     if parts.scheme not in ("http", "https") or not is_our_host(request, parts.netloc):
         return None
     try:
-        match = resolve(parts.path or "/")
+        return resolve(parts.path or "/")
     except Resolver404:
         return None
-    if match.namespace != "kb":
+
+
+def entry_for_url(request: HttpRequest, url: str, entries: EntryQuerySet) -> Entry | None:
+    """The entry among `entries` that a URL of this site shows.
+
+    An entry page (under any kind, by its current or any old slug) or a short link; any other
+    URL, or a URL of another site, gives None.
+    """
+    match = route_of(request, url)
+    if match is None or match.namespace != "kb":
         return None
     if match.url_name == "entry_short":
         return entries.filter(pk=match.kwargs["pk"]).first()
     kind = match.url_name.removesuffix("_detail")
     if match.url_name.endswith("_detail") and kind in Kind.values:
         return entries.known_as(match.kwargs["slug"]).first()
+    return None
+
+
+def path_for_url(request: HttpRequest, url: str, paths: PathQuerySet) -> Path | None:
+    """The reading path among `paths` that a URL of this site (its page or short link) shows."""
+    match = route_of(request, url)
+    if match is None or match.namespace != "paths":
+        return None
+    if match.url_name == "path_short":
+        return paths.filter(pk=match.kwargs["pk"]).first()
+    if match.url_name == "path_detail":
+        return paths.filter(slug=match.kwargs["slug"]).first()
     return None

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reversion",
     "kb",
     "kb.feedback",
+    "kb.paths",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kb.context_processors.site",
+                "kb.paths.context_processors.changes_since_read",
             ],
         },
     },
@@ -114,6 +116,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Sign-in: the site's login page (Django's auth), and optionally a company proxy's header.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "kb:home"
+LOGOUT_REDIRECT_URL = "kb:home"
+# The header a proxy with single sign-on sets to the signed-in user's name (e.g. X-Remote-User);
+# users are created on their first visit. Empty: the login page only. See kb/accounts.py.
+PRAVILA_REMOTE_USER_HEADER = os.environ.get("PRAVILA_REMOTE_USER_HEADER", "").strip()
+if PRAVILA_REMOTE_USER_HEADER:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", PRAVILA_REMOTE_USER_HEADER):
+        raise ImproperlyConfigured(
+            "PRAVILA_REMOTE_USER_HEADER must be an HTTP header name such as X-Remote-User."
+        )
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "kb.accounts.ProxyRemoteUserMiddleware",
+    )
+    AUTHENTICATION_BACKENDS = [
+        "django.contrib.auth.backends.RemoteUserBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]

@@ -1,4 +1,4 @@
-"""/sitemap.xml: the home page, the lists, tags, sources and every published entry."""
+"""/sitemap.xml: the home page, the lists, tags, sources, published entries and paths."""
 
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from kb.models import KIND_PATHS, Entry, Source, Tag
+from kb.paths.models import Path
 from kb.views import tag_cloud
 
 
@@ -30,7 +31,12 @@ class PageSitemap(SiteSitemap):
     priority = 0.6
 
     def items(self) -> list[str]:
-        return ["kb:home", *(f"kb:{kind}_list" for kind in KIND_PATHS), "kb:tag_list"]
+        return [
+            "kb:home",
+            *(f"kb:{kind}_list" for kind in KIND_PATHS),
+            "kb:tag_list",
+            "paths:path_list",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)
@@ -44,6 +50,16 @@ class EntrySitemap(SiteSitemap):
 
     def lastmod(self, entry: Entry) -> datetime:
         return entry.updated_at
+
+
+class PathSitemap(SiteSitemap):
+    priority = 0.7
+
+    def items(self) -> QuerySet[Path]:
+        return Path.objects.published().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, path: Path) -> datetime:
+        return path.updated_at
 
 
 class TagSitemap(SiteSitemap):
@@ -63,6 +79,7 @@ class SourceSitemap(SiteSitemap):
 SITEMAPS = {
     "pages": PageSitemap,
     "entries": EntrySitemap,
+    "paths": PathSitemap,
     "tags": TagSitemap,
     "sources": SourceSitemap,
 }

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
@@ -35,7 +36,11 @@ kb_patterns = [
 urlpatterns = [
     path("", include((kb_patterns, "kb"))),
     path("feedback/", include("kb.feedback.urls")),
+    path("", include("kb.paths.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Sign-in through the site's own page (Django's auth views).
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

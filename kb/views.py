@@ -19,12 +19,14 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from kb import search
-from kb.links import absolute_url, entry_for_url
+from kb.links import absolute_url, entry_for_url, path_for_url
 from kb.models import KIND_PLURALS, Entry, Kind, Source, Status, Tag
+from kb.paths.models import Path
 from kb.search.query import MAX_QUERY_LENGTH
 
 LIST_PAGE_SIZE = 30
@@ -336,10 +338,10 @@ def requested_size(request: HttpRequest, name: str, default: int) -> int | None:
 
 @require_safe
 def oembed(request: HttpRequest) -> JsonResponse:
-    """oEmbed (https://oembed.com/): a rich card for an entry's URL, for chat tools to unfurl.
+    """oEmbed (https://oembed.com/): a rich card for an entry's or a path's URL, for chat tools.
 
-    Published entries only; 404 for any other URL, 501 for any format but JSON, 400 for a
-    missing URL or a bad size.
+    Published entries and reading paths only; 404 for any other URL, 501 for any format but
+    JSON, 400 for a missing URL or a bad size.
     """
     if request.GET.get("format", "json") != "json":
         return oembed_error(501, "Only format=json is supported.")
@@ -350,11 +352,15 @@ def oembed(request: HttpRequest) -> JsonResponse:
     url = request.GET.get("url", "")
     if not url:
         return oembed_error(400, "The url parameter is required.")
-    entry = entry_for_url(request, url, Entry.objects.published())
-    if entry is None:
-        return oembed_error(404, "No published entry has this URL.")
-    link = absolute_url(request, entry.get_absolute_url())
-    title = str(entry)
+    item = entry_for_url(request, url, Entry.objects.published())
+    if item is not None:
+        title, summary, label = str(item), item.summary, item.get_kind_display()
+    else:
+        item = path_for_url(request, url, Path.objects.published())
+        if item is None:
+            return oembed_error(404, "No published entry or reading path has this URL.")
+        title, summary, label = item.title, item.intro, gettext("Reading path")
+    link = absolute_url(request, item.get_absolute_url())
     card = format_html(
         '<blockquote class="pravila-card" style="max-width:{}px">'
         '<p><a href="{}"><strong>{}</strong></a></p><p>{}</p><p><small>{} · {}</small></p>'
@@ -362,8 +368,8 @@ def oembed(request: HttpRequest) -> JsonResponse:
         width,
         link,
         title,
-        entry.summary,
-        entry.get_kind_display(),
+        summary,
+        label,
         settings.SITE_NAME,
     )
     return JsonResponse(
@@ -371,7 +377,7 @@ def oembed(request: HttpRequest) -> JsonResponse:
             "version": "1.0",
             "type": "rich",
             "title": title,
-            "summary": entry.summary,
+            "summary": summary,
             "url": link,
             "provider_name": settings.SITE_NAME,
             "provider_url": absolute_url(request, reverse("kb:home")),

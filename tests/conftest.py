@@ -5,10 +5,11 @@ from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
 editors_migration = importlib.import_module("kb.migrations.0002_editors_group")
+paths_editors_migration = importlib.import_module("kb.paths.migrations.0002_editors_edit_paths")
 
 
 def editors_group() -> Group:
-    """The Editors group, made again as migration 0002 makes it if a transactional test's
+    """The Editors group, made again as its migrations make it if a transactional test's
     flush removed it (the flush recreates permissions, not groups)."""
     group, created = Group.objects.get_or_create(name="Editors")
     if created:
@@ -19,6 +20,16 @@ def editors_group() -> Group:
         ]
         group.permissions.add(
             *Permission.objects.filter(content_type__app_label="kb", codename__in=codenames)
+        )
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="paths",
+                codename__in=[
+                    f"{action}_{model}"
+                    for model in paths_editors_migration.EDITOR_MODELS
+                    for action in paths_editors_migration.ACTIONS
+                ],
+            )
         )
     return group
 

@@ -1,9 +1,10 @@
-"""Small factories: an entry of any kind with sensible defaults."""
+"""Small factories: an entry of any kind, a reading path, with sensible defaults."""
 
 import itertools
 from typing import Any
 
 from kb.models import Entry, Kind, Response, Source, Status
+from kb.paths.models import Path, PathEntry
 
 _counter = itertools.count(1)
 
@@ -31,3 +32,14 @@ def make_entry(
     for position, text in enumerate(steps or [], start=1):
         Response.objects.create(situation=entry, position=position, text=text)
     return entry
+
+
+def make_path(*entries: Entry, notes: dict[int, str] | None = None, **fields: Any) -> Path:
+    """A reading path of `entries` in that order; `notes` by position (1 for the first)."""
+    fields.setdefault("title", f"Путь номер {next(_counter)}")
+    fields.setdefault("status", Status.PUBLISHED)
+    path = Path.objects.create(**fields)
+    for position, entry in enumerate(entries, start=1):
+        note = (notes or {}).get(position, "")
+        PathEntry.objects.create(path=path, entry=entry, position=position, note=note)
+    return path

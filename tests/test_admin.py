@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from kb.feedback.models import Vote
 from kb.models import Entry, Kind, Response, Situation, Source, Synonym, Tag
+from kb.paths.models import Path, PathEntry
 from tests.factories import make_entry, make_source
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,8 @@ def content():
     make_entry(Kind.CASE, title="Авиакомпания", lesson="Урок")
     Synonym.objects.create(words="клиент, заказчик")
     Vote.objects.create(step=situation.responses.get(), helped=False, comment="Не помогло")
+    path = Path.objects.create(title="Первая неделя")
+    PathEntry.objects.create(path=path, entry=situation, position=1)
     return situation
 
 

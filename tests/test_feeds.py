@@ -51,11 +51,12 @@ class TestSitemap:
             "/tags/",
             "/tags/etiket/",
             f"/sources/{source.slug}/",
+            "/paths/",
         ]:
             assert base + path in urls, path
         assert urls[f"{base}/situations/klient-umer/"] == "2025-03-01"
         assert not any("chernovik" in url or "tajnoe" in url for url in urls)
-        assert len(urls) == 9
+        assert len(urls) == 10
 
     def test_uses_the_base_url_when_set(self, client, settings):
         settings.PRAVILA_BASE_URL = "https://kb.example.com"

@@ -154,7 +154,7 @@ class TestOEmbed:
     def test_other_urls_are_not_found(self, client, situation, url):
         response = oembed(client, url)
         assert response.status_code == 404
-        assert response.json() == {"detail": "No published entry has this URL."}
+        assert response.json() == {"detail": "No published entry or reading path has this URL."}
 
     def test_drafts_have_no_card(self, client, editor_client):
         draft = make_entry(status=Status.DRAFT)

@@ -18,6 +18,7 @@ from kb.admin.entry_history import EntryAdminForm, EntryHistoryAdmin
 from kb.admin.filters import ReviewListFilter
 from kb.admin.markdown import MarkdownPreviewMixin, MarkdownTextarea
 from kb.models import STRUCTURE_FIELDS, Case, Entry, Kind, Principle, Response, Rule, Situation
+from kb.paths.services import record_significant_change
 
 
 class ResponseInline(SortableInlineAdminMixin, admin.StackedInline):
@@ -59,8 +60,11 @@ class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin)
         addresses = []
         if obj is not None:
             addresses = [(_("Addresses"), {"fields": ("short_link", "old_addresses")})]
-        # A saved entry's form carries the version it was opened at, hidden.
-        main_fields = (*self.main_fields, "version") if obj is not None else self.main_fields
+        # A saved entry's form carries the version it was opened at, hidden, and offers to
+        # tell its readers about a significant change.
+        main_fields = self.main_fields
+        if obj is not None:
+            main_fields = (*main_fields, "version", "significant_change")
         structure = []
         link_fields = self.link_fields()
         if self.offers_structure(obj):
@@ -108,6 +112,9 @@ class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin)
         super().save_related(request, form, formsets, change)
         # After tags and steps are saved: the search document holds them too.
         search.index_entries([form.instance.pk])
+        if change and form.cleaned_data.get("significant_change"):
+            # Recorded with this save's revision: its readers must read it again.
+            record_significant_change(entry=form.instance)
 
     @admin.display(description=_("tags"))
     def tag_names(self, obj: Entry) -> str:

@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -23,6 +24,16 @@ from kb.models import EditConflict, Entry
 
 class EntryAdminForm(forms.ModelForm):
     """The entry form, carrying the version it was opened at (optimistic locking)."""
+
+    # Not a model field: the admin records a SignificantChange with the save (kb.paths).
+    significant_change = forms.BooleanField(
+        label=_("Significant change"),
+        required=False,
+        help_text=_(
+            "Everyone who read this entry will see it as changed since they read it, with the "
+            "differences, and read it again. Leave it off for typo fixes."
+        ),
+    )
 
     class Meta:
         widgets: ClassVar = {

@@ -10,10 +10,11 @@ from django.db import transaction
 
 from kb import search
 from kb.models import LIST_FIELDS, Entry, EntrySlug, Source, Synonym, normalize_tag_name
+from kb.paths.models import Path, PathEntry
 from kb.services import entry_fingerprint, sync_steps
 from kb.text import join_lines, split_lines
-from kb.transfer.export import entry_record, iso_date
-from kb.transfer.schema import EntryIn, SourceIn
+from kb.transfer.export import entry_record, iso_date, path_record
+from kb.transfer.schema import EntryIn, PathIn, SourceIn
 from kb.transfer.validation import Plan, Problem, validate
 
 
@@ -26,6 +27,8 @@ class ImportReport:
     sources_created: list[str] = field(default_factory=list)
     sources_updated: list[str] = field(default_factory=list)
     synonyms_added: list[str] = field(default_factory=list)
+    paths_created: list[str] = field(default_factory=list)
+    paths_updated: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     dry_run: bool = False
 
@@ -91,6 +94,7 @@ def apply_plan(plan: Plan, *, user: AbstractBaseUser | None, label: str) -> Impo
                 group.save()
                 existing.add(" = ".join(group.terms()))
                 report.synonyms_added.append(group.words)
+        _apply_paths(plan.paths, report)
     return report
 
 
@@ -199,3 +203,36 @@ def after_import(report: ImportReport) -> None:
     search.index_entries(Entry.objects.filter(slug__in=changed).values_list("pk", flat=True))
     if report.synonyms_added:
         search.forget_synonyms()
+
+
+PATH_COMPARED = ("title", "intro", "status", "entries")
+
+
+def _apply_paths(items: list[PathIn], report: ImportReport) -> None:
+    """Create or update reading paths by slug, their entries in the file's order."""
+    current = {p.slug: p for p in Path.objects.prefetch_related("items__entry")}
+    entries = dict(Entry.objects.values_list("slug", "pk"))
+    for item in items:
+        path = current.get(item.slug)
+        incoming = item.model_dump(include=set(PATH_COMPARED))
+        if path is not None:
+            before = path_record(path)
+            if {k: before[k] for k in PATH_COMPARED} == incoming:
+                continue
+            report.paths_updated.append(item.slug)
+        else:
+            path = Path(slug=item.slug)
+            report.paths_created.append(item.slug)
+        path.title, path.intro, path.status = item.title, item.intro, item.status
+        created = path.pk is None
+        path.save()
+        if created:
+            kept = {k: getattr(item, k) for k in ("created_at", "updated_at") if getattr(item, k)}
+            if kept:
+                Path.objects.filter(pk=path.pk).update(**kept)
+        path.items.all().delete()
+        PathEntry.objects.bulk_create(
+            PathEntry(path=path, entry_id=entries[step.entry], note=step.note, position=number)
+            for number, step in enumerate(item.entries, start=1)
+        )
+        reversion.add_to_revision(path)

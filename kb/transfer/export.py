@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kb.models import KIND_PATHS, KIND_PLURALS, Entry, Kind, Source, Status, Synonym
+from kb.paths.models import Path as ReadingPath
 from kb.services import is_pristine
 from kb.transfer.schema import FORMAT, FORMAT_VERSION
 
@@ -74,6 +75,22 @@ def source_record(source: Source) -> dict[str, Any]:
     }
 
 
+def path_record(path: ReadingPath) -> dict[str, Any]:
+    """One reading path as the export writes it (prefetch its items with their entries)."""
+    return {
+        "slug": path.slug,
+        "title": path.title,
+        "intro": path.intro,
+        "status": path.status,
+        "entries": [
+            {"entry": item.entry.slug, "note": item.note}
+            for item in sorted(path.items.all(), key=lambda i: (i.position, i.pk))
+        ],
+        "created_at": _moment(path.created_at),
+        "updated_at": _moment(path.updated_at),
+    }
+
+
 def export_data() -> dict[str, Any]:
     """The whole knowledge base as one JSON-ready document, in a stable order."""
     entries = (
@@ -88,6 +105,10 @@ def export_data() -> dict[str, Any]:
         "sources": [source_record(s) for s in Source.objects.order_by("slug")],
         "entries": [entry_record(e) for e in entries],
         "synonyms": [s.words for s in Synonym.objects.order_by("words")],
+        "paths": [
+            path_record(p)
+            for p in ReadingPath.objects.prefetch_related("items__entry").order_by("slug")
+        ],
     }
 
 
@@ -223,4 +244,24 @@ def index_markdown(data: dict[str, Any]) -> str:
                 f"- [{e['title']}]({KIND_PATHS[kind]}/{e['slug']}.md){draft} — {e['summary']}"
             )
         lines.append("")
+    lines += paths_markdown(data)
     return "\n".join(lines)
+
+
+def paths_markdown(data: dict[str, Any]) -> list[str]:
+    """The reading paths, each an ordered list of links to its entries' files."""
+    if not data["paths"]:
+        return []
+    kinds = {e["slug"]: (e["kind"], e["title"]) for e in data["entries"]}
+    lines = [f"## {_('Reading paths')}", ""]
+    for path in data["paths"]:
+        draft = f" ({_('Draft').lower()})" if path["status"] == Status.DRAFT else ""
+        lines += [f"### {path['title']}{draft}", ""]
+        if path["intro"]:
+            lines += [path["intro"], ""]
+        for number, item in enumerate(path["entries"], start=1):
+            kind, title = kinds[item["entry"]]
+            note = f" — {item['note']}" if item["note"] else ""
+            lines.append(f"{number}. [{title}]({KIND_PATHS[Kind(kind)]}/{item['entry']}.md){note}")
+        lines.append("")
+    return lines

@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from kb.models import ITEM_MAX_LENGTH, SLUG_MAX_LENGTH, Entry, Response, Source
+from kb.paths.models import Path, PathEntry
 
 FORMAT = "pravila-knowledge-base"
 FORMAT_VERSION = 1
@@ -114,6 +115,21 @@ class EntryIn(Strict):
     seed: SeedIn | None = None
 
 
+class PathItemIn(Strict):
+    entry: Slug
+    note: Annotated[StrictStr, Field(max_length=_max(PathEntry, "note"))] = ""
+
+
+class PathIn(Strict):
+    slug: Slug
+    title: Annotated[StrictStr, Field(min_length=1, max_length=_max(Path, "title"))]
+    intro: Annotated[StrictStr, Field(max_length=_max(Path, "intro"))] = ""
+    status: Literal["draft", "published"] = "draft"
+    entries: list[PathItemIn] = []
+    created_at: Moment = None
+    updated_at: Moment = None
+
+
 class DocumentIn(Strict):
     format: Literal["pravila-knowledge-base"]
     version: Literal[1]
@@ -121,6 +137,8 @@ class DocumentIn(Strict):
     sources: list[Any] = []
     entries: list[Any] = []
     synonyms: list[Any] = []
+    # Reading paths came later; files without them import as before.
+    paths: list[Any] = []
 
 
 Synonyms = Annotated[StrictStr, Field(min_length=1)]

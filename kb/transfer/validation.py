@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kb.models import Entry, EntrySlug, Kind, Source, Synonym, normalize_tag_name
-from kb.transfer.schema import DocumentIn, EntryIn, SourceIn, Synonyms
+from kb.transfer.schema import DocumentIn, EntryIn, PathIn, SourceIn, Synonyms
 
 # What only a situation may have (besides steps, checked on their own).
 SITUATION_ONLY = ("signals", "say", "avoid", "escalation", "examples")
@@ -35,6 +35,7 @@ class Plan:
     sources: list[SourceIn]
     entries: list[EntryIn]
     synonyms: list[str]
+    paths: list[PathIn] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -141,6 +142,7 @@ def validate(text: str) -> Plan:
     sources = [check(SourceIn, item, ("sources", i)) for i, item in enumerate(document.sources)]
     entries = [check(EntryIn, item, ("entries", i)) for i, item in enumerate(document.entries)]
     synonyms = [check(Synonyms, item, ("synonyms", i)) for i, item in enumerate(document.synonyms)]
+    paths = [check(PathIn, item, ("paths", i)) for i, item in enumerate(document.paths)]
     warnings: list[Problem] = []
     # Slugs of entries with other problems still count as "in the file", so links to them are
     # not reported as broken too.
@@ -149,12 +151,14 @@ def validate(text: str) -> Plan:
         for item in document.entries
     ]
     cross_check(sources, entries, raw_slugs, synonyms, problems, warnings)
+    check_paths(paths, raw_slugs, problems)
     if problems:
         raise ImportInvalid(sorted(with_lines(problems, text), key=lambda p: p.line or 0))
     return Plan(
         sources=[s for s in sources if s],
         entries=[e for e in entries if e],
         synonyms=[s for s in synonyms if s],
+        paths=[p for p in paths if p],
         warnings=with_lines(warnings, text),
     )
 
@@ -349,3 +353,30 @@ def cross_check(
     for i, words in enumerate(synonyms):
         if words is not None and not Synonym(words=words).terms():
             problems.append(Problem(f"synonyms[{i}]", "a synonym group needs at least one word"))
+
+
+def check_paths(
+    paths: list[PathIn | None], raw_slugs: list[str | None], problems: list[Problem]
+) -> None:
+    """Unique path slugs; each path lists entries of the file or the knowledge base, once."""
+    _duplicates(paths, lambda p: p.slug, "paths", problems, "slug")
+    known = {slug for slug in raw_slugs if slug} | set(Entry.objects.values_list("slug", flat=True))
+    for i, path in enumerate(paths):
+        if path is None:
+            continue
+        seen: dict[str, int] = {}
+        for j, item in enumerate(path.entries):
+            where = f"paths[{i}].entries[{j}].entry"
+            if item.entry not in known:
+                problems.append(
+                    Problem(where, f"no entry {item.entry!r} in the file or the knowledge base")
+                )
+            elif item.entry in seen:
+                problems.append(
+                    Problem(
+                        where,
+                        f"entry {item.entry!r} is on this path twice "
+                        f"(also entries[{seen[item.entry]}])",
+                    )
+                )
+            seen.setdefault(item.entry, j)

@@ -63,7 +63,8 @@ class Command(BaseCommand):
                 f"updated, {len(report.unchanged)} unchanged; {len(report.kept)} not in the "
                 f"file, kept as they are. Sources: {len(report.sources_created)} created, "
                 f"{len(report.sources_updated)} updated. Synonym groups: "
-                f"{len(report.synonyms_added)} added."
+                f"{len(report.synonyms_added)} added. Reading paths: "
+                f"{len(report.paths_created)} created, {len(report.paths_updated)} updated."
             )
         )
         for label, slugs in (
@@ -72,6 +73,8 @@ class Command(BaseCommand):
             ("source created", report.sources_created),
             ("source updated", report.sources_updated),
             ("synonyms added", report.synonyms_added),
+            ("path created", report.paths_created),
+            ("path updated", report.paths_updated),
         ):
             for slug in slugs:
                 self.stdout.write(f"  {label}: {slug}")
