@@ -116,7 +116,7 @@ def test_an_editors_significant_change_puts_one_entry_back_to_unread_with_its_di
     assert changed.count() == 1
     assert "Обещать меньше" in changed.inner_text()
     assert "изменено после прочтения" in changed.inner_text()
-    assert staff.locator(".site-nav .badge").inner_text().startswith("1")
+    assert staff.locator(".site-nav--header .badge").inner_text().startswith("1")
 
     changed.get_by_role("link", name="Что изменилось").click()
     change = staff.locator(f"#entry-{rule.pk}")
