@@ -31,6 +31,7 @@ kb_patterns = [
     path("oembed/", views.oembed, name="oembed"),
     path("feed/", RecentChangesFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]
 
 urlpatterns = [
