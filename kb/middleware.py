@@ -72,3 +72,16 @@ def is_open_path(path: str) -> bool:
         path.startswith(open_path) if open_path.endswith("/") else path == open_path
         for open_path in settings.PRAVILA_OPEN_PATHS
     )
+
+
+class PermissionsPolicyMiddleware:
+    """Sets `Permissions-Policy` (Django has no setting for it) from PRAVILA_PERMISSIONS_POLICY."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.PRAVILA_PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PRAVILA_PERMISSIONS_POLICY)
+        return response

@@ -46,3 +46,21 @@ def test_production_settings_pass_the_deploy_check():
 def test_development_defaults_need_no_environment():
     result = manage("check")
     assert result.returncode == 0, result.stderr
+
+
+# The intranet production configuration as README's "On an intranet" documents it.
+INTRANET = {
+    **PRODUCTION,
+    "DATABASE_URL": "postgres://pravila:secret@db.internal:5432/pravila",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://kb.example.com",
+    "PRAVILA_BASE_URL": "https://kb.example.com",
+    "PRAVILA_LOGIN_REQUIRED": "1",
+    "PRAVILA_REMOTE_USER_HEADER": "X-Remote-User",
+    "PRAVILA_CLIENT_IP_HEADER": "X-Real-IP",
+}
+
+
+def test_the_intranet_configuration_passes_the_deploy_check_with_no_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **INTRANET)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
