@@ -38,7 +38,8 @@ class SignInRequiredMiddleware:
     address would still answer with the 404 page (and its list of situations); here every
     request is checked before URL resolution. Views marked `login_not_required` (the login
     page) and the paths in PRAVILA_OPEN_PATHS stay open. The API and oEmbed answer 401 JSON,
-    since a program cannot follow a redirect to a login form.
+    since a program cannot follow a redirect to a login form; the API's docs page, read by
+    people, is sent to sign in like every page.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -50,12 +51,13 @@ class SignInRequiredMiddleware:
         if is_open_path(request.path_info):
             return self.get_response(request)
         try:
-            view_func = resolve(request.path_info).func
+            match = resolve(request.path_info)
         except Resolver404:
-            view_func = None
-        if view_func is not None and not getattr(view_func, "login_required", True):
+            match = None
+        if match is not None and not getattr(match.func, "login_required", True):
             return self.get_response(request)
-        if request.path_info.startswith(JSON_PATH_PREFIXES):
+        is_docs_page = match is not None and match.url_name == "openapi-view"
+        if request.path_info.startswith(JSON_PATH_PREFIXES) and not is_docs_page:
             response = JsonResponse({"detail": "Sign in required."}, status=401)
             response.headers["WWW-Authenticate"] = 'Session realm="pravila"'
             return response
