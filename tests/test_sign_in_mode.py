@@ -15,6 +15,12 @@ SECRET_TITLE = "Клиент угрожает судом"
 SECRET_SUMMARY = "Что говорить, когда клиент обещает подать в суд"
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # Password hashing dominates the many sign-ins here; its strength is not what is tested.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def sign_in_mode(settings):
     settings.PRAVILA_LOGIN_REQUIRED = True
