@@ -82,6 +82,7 @@ def test_link_previews_reveal_nothing_to_anonymous_requests(sign_in_mode, entry)
     assert login_page.status_code == 200
     html = login_page.content.decode()
     assert "<h1>Вход</h1>" in html
+    assert "База знаний открыта только сотрудникам. Войдите, чтобы читать её." in html
     assert SECRET_TITLE not in html and SECRET_SUMMARY not in html
     assert 'property="og:' not in html and "json+oembed" not in html
 
