@@ -166,6 +166,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PRAVILA_LOGIN_COOLOFF_
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "kb.accounts.locked_out"
+AXES_VERBOSE = False  # no banner on every manage.py command; failures are still logged
 # Behind a proxy every request comes from the proxy's address: the header it sets to the
 # client's address (e.g. X-Real-IP) is then the address to count failures by.
 PRAVILA_CLIENT_IP_HEADER = os.environ.get("PRAVILA_CLIENT_IP_HEADER", "").strip()
