@@ -1,4 +1,4 @@
-"""Sign-in behind a company proxy: the user named in a header the proxy sets.
+"""Sign-in behind a company proxy: the user named in a header the proxy sets; throttling.
 
 With `PRAVILA_REMOTE_USER_HEADER` set (e.g. `X-Remote-User`), the proxy's single sign-on is
 enough: Django's `RemoteUserMiddleware` signs in the user that header names, and
@@ -8,6 +8,8 @@ remove the header from what clients send, or anyone could claim any name.
 
 from django.conf import settings
 from django.contrib.auth.middleware import RemoteUserMiddleware
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 
 def remote_user_meta_key(header: str) -> str:
@@ -23,3 +25,28 @@ class ProxyRemoteUserMiddleware(RemoteUserMiddleware):
     @property
     def header(self) -> str:
         return remote_user_meta_key(settings.PRAVILA_REMOTE_USER_HEADER)
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The address django-axes counts failed sign-ins by.
+
+    Behind a proxy, REMOTE_ADDR is the proxy's for everyone, so one reader's typos would lock
+    out the whole company: PRAVILA_CLIENT_IP_HEADER names the header in which the proxy passes
+    the client's address on. Only the proxy can set it if the proxy overwrites what clients send.
+    """
+    if settings.PRAVILA_CLIENT_IP_HEADER:
+        forwarded = request.META.get(remote_user_meta_key(settings.PRAVILA_CLIENT_IP_HEADER), "")
+        # A list (X-Forwarded-For): the proxy appends the address it saw last.
+        address = forwarded.split(",")[-1].strip()
+        if address:
+            return address
+    return request.META.get("REMOTE_ADDR")
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None, credentials: object
+) -> HttpResponse:
+    """django-axes' answer to a locked-out sign-in: the site's page, with the wait in minutes."""
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
+    return render(request, "registration/locked_out.html", context, status=429)

@@ -1,7 +1,9 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -26,4 +28,62 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class SignInRequiredMiddleware:
+    """With PRAVILA_LOGIN_REQUIRED on, nothing but the open paths answers anonymous requests.
+
+    Django's LoginRequiredMiddleware only sees requests that match a URL, so an unknown
+    address would still answer with the 404 page (and its list of situations); here every
+    request is checked before URL resolution. Views marked `login_not_required` (the login
+    page) and the paths in PRAVILA_OPEN_PATHS stay open. The API and oEmbed answer 401 JSON,
+    since a program cannot follow a redirect to a login form; the API's docs page, read by
+    people, is sent to sign in like every page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not settings.PRAVILA_LOGIN_REQUIRED or request.user.is_authenticated:
+            return self.get_response(request)
+        if is_open_path(request.path_info):
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+        if match is not None and not getattr(match.func, "login_required", True):
+            return self.get_response(request)
+        is_docs_page = match is not None and match.url_name == "openapi-view"
+        if request.path_info.startswith(JSON_PATH_PREFIXES) and not is_docs_page:
+            response = JsonResponse({"detail": "Sign in required."}, status=401)
+            response.headers["WWW-Authenticate"] = 'Session realm="pravila"'
+            return response
+        return redirect_to_login(request.get_full_path())
+
+
+# Programs call these (the API, its suggestions, oEmbed): JSON, never a login form.
+JSON_PATH_PREFIXES = ("/api/", "/oembed/")
+
+
+def is_open_path(path: str) -> bool:
+    """Whether a path stays open in sign-in mode: exact paths, or everything under a "/" one."""
+    return any(
+        path.startswith(open_path) if open_path.endswith("/") else path == open_path
+        for open_path in settings.PRAVILA_OPEN_PATHS
+    )
+
+
+class PermissionsPolicyMiddleware:
+    """Sets `Permissions-Policy` (Django has no setting for it) from PRAVILA_PERMISSIONS_POLICY."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if settings.PRAVILA_PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PRAVILA_PERMISSIONS_POLICY)
         return response

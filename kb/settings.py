@@ -7,9 +7,11 @@ pointing at PostgreSQL; the app refuses to start without a secret key.
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +46,7 @@ ALLOWED_HOSTS = env_list(
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "kb.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -61,6 +64,8 @@ INSTALLED_APPS = [
     "kb",
     "kb.feedback",
     "kb.paths",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +78,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "kb.middleware.PermissionsPolicyMiddleware",
+    # After every middleware that may sign a user in (the remote-user one is inserted below).
+    "kb.middleware.SignInRequiredMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kb.urls"
@@ -118,6 +129,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Sign-in: the site's login page (Django's auth), and optionally a company proxy's header.
+# PRAVILA_LOGIN_REQUIRED: only signed-in users read anything (kb/middleware.py); these paths
+# stay open (a path ending in "/" opens everything under it).
+PRAVILA_LOGIN_REQUIRED = env_bool("PRAVILA_LOGIN_REQUIRED", False)
+PRAVILA_OPEN_PATHS = ["/healthz", "/robots.txt", "/favicon.ico", "/static/", "/i18n/setlang/"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "kb:home"
 LOGOUT_REDIRECT_URL = "kb:home"
@@ -134,9 +149,32 @@ if PRAVILA_REMOTE_USER_HEADER:
         "kb.accounts.ProxyRemoteUserMiddleware",
     )
     AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
         "django.contrib.auth.backends.RemoteUserBackend",
         "django.contrib.auth.backends.ModelBackend",
     ]
+else:
+    AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        "django.contrib.auth.backends.ModelBackend",
+    ]
+
+# Failed sign-ins (django-axes): after this many failures for one user name, or from one
+# address, sign-in is refused until the cool-off has passed; nothing is locked forever.
+AXES_FAILURE_LIMIT = int(os.environ.get("PRAVILA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PRAVILA_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kb.accounts.locked_out"
+AXES_VERBOSE = False  # no banner on every manage.py command; failures are still logged
+# Behind a proxy every request comes from the proxy's address: the header it sets to the
+# client's address (e.g. X-Real-IP) is then the address to count failures by.
+PRAVILA_CLIENT_IP_HEADER = os.environ.get("PRAVILA_CLIENT_IP_HEADER", "").strip()
+if PRAVILA_CLIENT_IP_HEADER and not re.fullmatch(
+    r"[A-Za-z0-9][A-Za-z0-9_-]*", PRAVILA_CLIENT_IP_HEADER
+):
+    raise ImproperlyConfigured("PRAVILA_CLIENT_IP_HEADER must be an HTTP header name.")
+AXES_CLIENT_IP_CALLABLE = "kb.accounts.client_ip_address"
 
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
@@ -193,6 +231,30 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content Security Policy (django-csp) on every response, the admin and the API docs included:
+# scripts and styles come from our own static files only, never inline, never eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Powerful browser features the site never uses (kb.middleware.PermissionsPolicyMiddleware).
+PRAVILA_PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "display-capture=(), browsing-topics=()"
+)
 
 LOGGING = {
     "version": 1,

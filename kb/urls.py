@@ -31,6 +31,7 @@ kb_patterns = [
     path("oembed/", views.oembed, name="oembed"),
     path("feed/", RecentChangesFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
 ]
 
 urlpatterns = [
@@ -44,3 +45,9 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
+
+# The site's own error pages (kb/errors.py); Django uses them when DEBUG is off.
+handler400 = "kb.errors.bad_request"
+handler403 = "kb.errors.permission_denied"
+handler404 = "kb.errors.page_not_found"
+handler500 = "kb.errors.server_error"

@@ -388,3 +388,22 @@ def oembed(request: HttpRequest) -> JsonResponse:
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers: nothing in sign-in mode; otherwise the pages, with the sitemap named."""
+    if settings.PRAVILA_LOGIN_REQUIRED:
+        lines = ["User-agent: *", "Disallow: /"]
+    else:
+        lines = [
+            "User-agent: *",
+            "Allow: /",
+            # Not pages: programs' endpoints, editors' screens and sign-in.
+            f"Disallow: {reverse('api:api-root')}",
+            f"Disallow: {reverse('admin:index')}",
+            f"Disallow: {reverse('kb:oembed')}",
+            f"Disallow: {reverse('login')}",
+            f"Sitemap: {absolute_url(request, reverse('kb:sitemap'))}",
+        ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

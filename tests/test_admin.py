@@ -1,6 +1,8 @@
 import pytest
+from axes.models import AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
+from django.test import Client
 from django.urls import reverse
 
 from kb.feedback.models import Vote
@@ -24,6 +26,11 @@ def content():
     Vote.objects.create(step=situation.responses.get(), helped=False, comment="Не помогло")
     path = Path.objects.create(title="Первая неделя")
     PathEntry.objects.create(path=path, entry=situation, position=1)
+    # django-axes' records of sign-ins: a failed one, and its failure log.
+    Client().post(reverse("login"), {"username": "someone", "password": "wrong"})
+    AccessFailureLog.objects.create(
+        username="someone", ip_address="127.0.0.1", path_info="/accounts/login/"
+    )
     return situation
 
 
