@@ -44,6 +44,7 @@ def links_to_before(entry_id: int, moment: datetime.datetime) -> dict[int, list[
         int(pk)
         for pk in recorded.filter(serialized_data__contains=marker)
         .exclude(object_id=marker)
+        .order_by()
         .values_list("object_id", flat=True)
         .distinct()
         if pk.isdigit()
