@@ -232,6 +232,12 @@ def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, A
         if entry is None and item["key"] in deleted:
             report.kept_deleted.append(item["title"])
             continue
+        if entry is None:
+            entry = _adopt_holder_of_address(item["key"])
+            if entry is not None:
+                report.kept_edits.append(str(entry))
+                entries[item["key"]] = entry
+                continue
         if entry is not None and not is_pristine(entry):
             report.kept_edits.append(str(entry))
             entries[item["key"]] = entry
@@ -281,6 +287,24 @@ def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, A
             if key not in report.unchanged:
                 reversion.add_to_revision(entry)  # record it with its checksum
     return report
+
+
+def _adopt_holder_of_address(key: str) -> Entry | None:
+    """The entry that has (or had) the address the seed would give a new entry, made the
+    seed's entry for `key`, or None when the address is free.
+
+    Such an entry lost its seed identity (recovered after deletion by an earlier release) or
+    was made by an editor: either way it is editors' now, and creating another entry at its
+    address would fail.
+    """
+    holder = Entry.objects.known_as(key).first()
+    if holder is None:
+        return None
+    if holder.seed_key:
+        raise SeedError(f"{key}: its address is taken by the seed entry {holder.seed_key!r}")
+    Entry.objects.filter(pk=holder.pk).update(seed_key=key)
+    holder.seed_key = key
+    return holder
 
 
 def _set_links(

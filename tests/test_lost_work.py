@@ -153,6 +153,21 @@ def test_load_seed_after_delete_and_recover_in_the_admin(editor_client, seed_dir
     assert "klient-opozdal" in report.unchanged
 
 
+def test_load_seed_adopts_an_entry_recovered_without_its_seed_identity(editor_client, seed_dir):
+    """Recovered by an earlier release, which lost the seed key: the seed does not crash on
+    the address, and keeps the entry as editors left it."""
+    situation = seeded("klient-opozdal")
+    recover_in_admin(editor_client, delete_in_admin(editor_client, situation), Kind.SITUATION)
+    Entry.objects.filter(pk=situation.pk).update(seed_key="", seed_checksum="")
+
+    report = load_seed(seed_dir=seed_dir)
+
+    assert Entry.objects.filter(title="Клиент опоздал").count() == 1
+    assert Entry.objects.get(pk=situation.pk).seed_key == "klient-opozdal"
+    assert report.kept_edits == ["Клиент опоздал"]
+    assert load_seed(seed_dir=seed_dir).kept_edits == ["Клиент опоздал"]
+
+
 # Defect 4: recovery brings back the links that pointed to the entry ---------------------------
 
 
