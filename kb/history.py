@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
-from kb import search
+from kb import deletions, search
 from kb.models import (
     STRUCTURE_FIELDS,
     Entry,
@@ -78,7 +78,8 @@ class EntrySnapshot:
     examples: tuple[int, ...] = ()
     steps: tuple[tuple[str, str], ...] = ()  # (anchor, text), in order
     addresses: tuple[str, ...] = ()  # every slug the entry had, so old links can come back
-    extra: dict[str, Any] = field(default_factory=dict)  # created_at, view_count...
+    # created_at, view_count, and the seed identity (seed_key, seed_checksum)
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of_entry(cls, entry: Entry) -> "EntrySnapshot":
@@ -133,7 +134,10 @@ class EntrySnapshot:
                 for row in sorted(step_rows, key=lambda r: (r["position"], r["id"]))
             ),
             addresses=tuple(addresses),
-            extra={"created_at": data.get("created_at"), "view_count": data.get("view_count")},
+            extra={
+                name: data.get(name)
+                for name in ("created_at", "view_count", "seed_key", "seed_checksum")
+            },
         )
 
 
@@ -387,19 +391,35 @@ def recover_entry(*, version: Version, user: AbstractBaseUser | None) -> Entry:
             _("Another rule now has number %(number)s. Change its number first.")
             % {"number": number}
         )
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_user(_as_user(user))
-        reversion.set_comment(_("Recovered after deletion"))
-        entry = apply_snapshot(Entry(pk=entry_id), snapshot)
-        # Its old addresses lead to it again, unless another entry has taken one meanwhile.
-        for address in snapshot.addresses:
-            if not EntrySlug.objects.filter(slug=address).exists():
-                EntrySlug.objects.create(entry=entry, slug=address)
-        kept = {k: v for k, v in snapshot.extra.items() if v is not None}
-        if kept:
-            # The original creation date and view count survive the deletion.
-            Entry.objects.filter(pk=entry.pk).update(**kept)
+    deleted_at = version.revision.date_created
+    with transaction.atomic():
+        with reversion.create_revision():
+            reversion.set_user(_as_user(user))
+            reversion.set_comment(_("Recovered after deletion"))
+            entry = apply_snapshot(Entry(pk=entry_id), snapshot)
+            # Its old addresses lead to it again, unless another entry has taken one meanwhile.
+            for address in snapshot.addresses:
+                if not EntrySlug.objects.filter(slug=address).exists():
+                    EntrySlug.objects.create(entry=entry, slug=address)
+            kept = {k: v for k, v in snapshot.extra.items() if v is not None}
+            seed_key = kept.get("seed_key")
+            if seed_key and Entry.objects.filter(seed_key=seed_key).exists():
+                # The seed made the entry again before deletions were kept: that one is the
+                # seed's now, and this one an editor's.
+                kept.pop("seed_key")
+                kept.pop("seed_checksum", None)
+            if kept:
+                # The original creation date, view count and seed identity survive deletion.
+                Entry.objects.filter(pk=entry.pk).update(**kept)
+        # The links other entries had to it, recorded as new versions of theirs.
+        deletions.restore_links_to(
+            entry,
+            deletions.links_to_before(entry_id, deleted_at),
+            entry.see_also.values_list("pk", flat=True),
+            _as_user(user),
+        )
         search.index_entries([entry.pk])
+        entry.refresh_from_db()
         return entry
 
 

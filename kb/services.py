@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from kb import search
+from kb.deletions import deleted_seed_keys
 from kb.models import LIST_FIELDS, STRUCTURE_FIELDS, Entry, Kind, Response, Source, Status, Synonym
 from kb.text import join_lines
 
@@ -35,6 +36,7 @@ class SeedReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     kept_edits: list[str] = field(default_factory=list)
+    kept_deleted: list[str] = field(default_factory=list)  # titles of entries editors deleted
     sources_created: list[str] = field(default_factory=list)
     sources_completed: list[str] = field(default_factory=list)
     synonyms_added: list[str] = field(default_factory=list)
@@ -220,11 +222,22 @@ def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, A
     existing = {
         e.seed_key: e for e in Entry.objects.filter(seed_key__in=[i["key"] for i in entry_items])
     }
+    # Deleting is an edit: what editors deleted stays deleted (and recoverable).
+    deleted = deleted_seed_keys() - set(existing)
     writable: dict[str, Entry] = {}
     entries: dict[str, Entry] = {}
     before: dict[str, str] = {}  # the fingerprint of each existing entry before this load
     for item in entry_items:
         entry = existing.get(item["key"])
+        if entry is None and item["key"] in deleted:
+            report.kept_deleted.append(item["title"])
+            continue
+        if entry is None:
+            entry = _adopt_holder_of_address(item["key"])
+            if entry is not None:
+                report.kept_edits.append(str(entry))
+                entries[item["key"]] = entry
+                continue
         if entry is not None and not is_pristine(entry):
             report.kept_edits.append(str(entry))
             entries[item["key"]] = entry
@@ -260,7 +273,7 @@ def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, A
         writable[item["key"]] = entry
         entries[item["key"]] = entry
 
-    _set_links(entry_items, entries, writable)
+    _set_links(entry_items, entries, writable, deleted)
 
     search.index_entries(entry.pk for entry in writable.values())
     for key, entry in writable.items():
@@ -276,10 +289,33 @@ def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, A
     return report
 
 
+def _adopt_holder_of_address(key: str) -> Entry | None:
+    """The entry that has (or had) the address the seed would give a new entry, made the
+    seed's entry for `key`, or None when the address is free.
+
+    Such an entry lost its seed identity (recovered after deletion by an earlier release) or
+    was made by an editor: either way it is editors' now, and creating another entry at its
+    address would fail.
+    """
+    holder = Entry.objects.known_as(key).first()
+    if holder is None:
+        return None
+    if holder.seed_key:
+        raise SeedError(f"{key}: its address is taken by the seed entry {holder.seed_key!r}")
+    Entry.objects.filter(pk=holder.pk).update(seed_key=key)
+    holder.seed_key = key
+    return holder
+
+
 def _set_links(
-    entry_items: list[dict[str, Any]], entries: dict[str, Entry], writable: dict[str, Entry]
+    entry_items: list[dict[str, Any]],
+    entries: dict[str, Entry],
+    writable: dict[str, Entry],
+    deleted: set[str],
 ) -> None:
     """Give the entries the seed may write their links, and leave editors' entries alone.
+
+    Links to entries editors deleted are left out.
 
     "See also" goes both ways: a link listed on either side is wanted on both, whatever order
     the entries come in; a link to an entry editors changed is left as they left it.
@@ -296,9 +332,10 @@ def _set_links(
             continue
         for relation in SEED_RELATIONS:
             keys = item.get(relation) or []
-            missing = [key for key in keys if key not in entries]
+            missing = [key for key in keys if key not in entries and key not in deleted]
             if missing:
                 raise SeedError(f"{item['key']}: {relation} names unknown keys {missing}")
+            keys = [key for key in keys if key in entries]
             linked = [entries[key] for key in keys]
             if relation == "examples":
                 not_cases = [key for key in keys if seed_kinds[key] != Kind.CASE]
@@ -308,7 +345,11 @@ def _set_links(
                 linked = [other for other in linked if other.kind == Kind.CASE]
             elif relation == "see_also":
                 both_ways = dict.fromkeys([*keys, *sorted(listed_by[item["key"]])])
-                linked = [entries[key] for key in both_ways if entries[key].pk not in edited]
+                linked = [
+                    entries[key]
+                    for key in both_ways
+                    if key in entries and entries[key].pk not in edited
+                ]
                 linked += [other for other in entry.see_also.all() if other.pk in edited]
             getattr(entry, relation).set(linked)
 

@@ -117,6 +117,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite is embedded: connections are cheap and must not be shared across threads.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Concurrent editors: a transaction takes the write lock when it begins (IMMEDIATE), so a
+    # save waits for the one before it (up to `timeout` seconds) instead of failing with
+    # "database is locked" when it upgrades from reading to writing; WAL lets pages be read
+    # while someone saves.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
     (BASE_DIR / "var").mkdir(exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -46,21 +46,29 @@ def lexicon_row(word: str, document_count: int) -> SearchWord:
 
 
 def update_lexicon(delta: Counter) -> None:
-    """Add (or, for negative counts, take away) documents from each word's count."""
+    """Add (or, for negative counts, take away) documents from each word's count.
+
+    Safe when several saves count the same words at once (PostgreSQL): a new word is inserted
+    with ON CONFLICT DO NOTHING, so a save that adds it at the same moment as another waits and
+    then finds it, and the rows are locked in word order before their counts are changed, so
+    no count is lost and two saves never wait for each other in a circle. Must run in a
+    transaction (`index_entries` does).
+    """
     delta = Counter({w: n for w, n in delta.items() if n})
     if not delta:
         return
-    existing = {w.word: w for w in SearchWord.objects.filter(word__in=list(delta))}
-    changed, created, emptied = [], [], []
-    for word, n in delta.items():
-        if word in existing:
-            row = existing[word]
-            row.document_count += n
-            (changed if row.document_count > 0 else emptied).append(row)
-        elif n > 0:
-            created.append(lexicon_row(word, n))
+    words = sorted(delta)
+    known = set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+    SearchWord.objects.bulk_create(
+        [lexicon_row(word, 0) for word in words if delta[word] > 0 and word not in known],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    changed, emptied = [], []
+    for row in SearchWord.objects.filter(word__in=words).order_by("word").select_for_update():
+        row.document_count = max(row.document_count + delta[row.word], 0)
+        (changed if row.document_count > 0 else emptied).append(row)
     SearchWord.objects.bulk_update(changed, ["document_count"], batch_size=500)
-    SearchWord.objects.bulk_create(created, batch_size=500)
     SearchWord.objects.filter(word__in=[w.word for w in emptied]).delete()
 
 

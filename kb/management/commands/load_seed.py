@@ -7,7 +7,7 @@ from kb.services import SeedError, load_seed
 class Command(BaseCommand):
     help = (
         "Load the seed content from fixtures/. Safe to run again: nothing is duplicated, "
-        "and entries that editors have changed are left as they are."
+        "and entries that editors have changed or deleted are left as they are."
     )
 
     def add_arguments(self, parser) -> None:
@@ -29,7 +29,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Seed loaded: {len(report.created)} created, {len(report.updated)} updated, "
                 f"{len(report.unchanged)} unchanged, "
-                f"{len(report.kept_edits)} kept as editors left them; "
+                f"{len(report.kept_edits)} kept as editors left them, "
+                f"{len(report.kept_deleted)} left deleted by editors; "
                 f"{len(report.sources_created)} new sources, "
                 f"{len(report.sources_completed)} sources completed, "
                 f"{len(report.synonyms_added)} new synonym groups."
@@ -37,3 +38,5 @@ class Command(BaseCommand):
         )
         for title in report.kept_edits:
             self.stdout.write(f"  kept editors' version: {title}")
+        for title in report.kept_deleted:
+            self.stdout.write(f"  left deleted: {title}")
