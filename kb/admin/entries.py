@@ -23,12 +23,20 @@ from kb.paths.services import record_significant_change
 
 class ResponseInline(SortableInlineAdminMixin, admin.StackedInline):
     model = Response
-    extra = 0
+    # Headed «Шаг 1», «Шаг 2», … rather than by their anchors.
+    template = "admin/kb/edit_inline/steps.html"
     fields = ("text", "anchor")
     # Anchors are made once from the first words and never change, so step links keep working.
     readonly_fields = ("anchor",)
     verbose_name = _("response step")
     verbose_name_plural = _("response steps (drag to reorder)")
+
+    class Media:
+        js = ("kb/admin/steps.js",)
+
+    def get_extra(self, request: HttpRequest, obj: Entry | None = None, **kwargs: Any) -> int:
+        # A new situation's form offers its first step at once; a saved one's lists its own.
+        return 1 if obj is None else 0
 
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs: Any):
         if db_field.name == "text":
@@ -55,36 +63,66 @@ class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin)
     inlines = (ResponseInline,)
     list_per_page = 50
     main_fields: tuple[str, ...] = ("kind", "title", "slug", "number", "summary", "body", "lesson")
+    # On a situation's form these move below the steps and the structured fields.
+    DETAIL_FIELDS: tuple[str, ...] = ("body", "lesson")
+    change_form_template = "admin/kb/entry_form.html"
+
+    # The form's sections, top to bottom: what editors write first comes first. The steps
+    # (an inline) follow the "main" section; the template `admin/kb/entry_form.html` puts them
+    # there. Sections a kind or an unsaved entry lacks are left out by `fieldset_sections`.
+    SECTION_ORDER: tuple[str, ...] = (
+        "main",
+        # -- the steps --
+        "structure",
+        "details",
+        "links",
+        "source",
+        "publishing",
+        "addresses",
+        "history",
+    )
 
     def get_fieldsets(self, request: HttpRequest, obj: Entry | None = None):
-        addresses = []
-        if obj is not None:
-            addresses = [(_("Addresses"), {"fields": ("short_link", "old_addresses")})]
-        # A saved entry's form carries the version it was opened at, hidden, and offers to
-        # tell its readers about a significant change.
+        sections = self.fieldset_sections(obj)
+        return [sections[name] for name in self.SECTION_ORDER if name in sections]
+
+    def fieldset_sections(self, obj: Entry | None) -> dict[str, tuple]:
+        """Every section the form of `obj` (None: a new entry) has, by name."""
         main_fields = self.main_fields
+        # A saved entry's form carries the version it was opened at, hidden.
         if obj is not None:
-            main_fields = (*main_fields, "version", "significant_change")
-        structure = []
+            main_fields = (*main_fields, "version")
         link_fields = self.link_fields()
+        sections: dict[str, tuple] = {}
         if self.offers_structure(obj):
-            structure = [(_("Recognise, say, hand over"), {"fields": STRUCTURE_FIELDS})]
+            # A situation's long text comes after its steps and structure: editors start there.
+            detail_fields = tuple(name for name in main_fields if name in self.DETAIL_FIELDS)
+            main_fields = tuple(name for name in main_fields if name not in self.DETAIL_FIELDS)
+            sections["structure"] = (
+                _("Recognise, say, hand over"),
+                {"fields": STRUCTURE_FIELDS},
+            )
+            if detail_fields:
+                sections["details"] = (_("Details"), {"fields": detail_fields})
             link_fields = (*link_fields, "examples")
-        return [
-            (None, {"fields": main_fields}),
-            *structure,
-            *addresses,
-            (_("Tags and links"), {"fields": link_fields}),
-            (_("Source"), {"fields": ("source", "source_locator")}),
-            (
-                _("Publishing and review"),
-                {"fields": ("status", "owner", "reviewed_on", "review_by")},
-            ),
-            (
-                _("History"),
-                {"fields": ("created_at", "updated_at", "view_count"), "classes": ("collapse",)},
-            ),
-        ]
+        sections["main"] = (None, {"fields": main_fields})
+        sections["links"] = (_("Tags and links"), {"fields": link_fields})
+        sections["source"] = (_("Source"), {"fields": ("source", "source_locator")})
+        publishing = ("status", "owner", "reviewed_on", "review_by")
+        if obj is not None:
+            # Tells the entry's readers about this save: next to the other publishing choices.
+            publishing = (*publishing, "significant_change")
+        sections["publishing"] = (_("Publishing and review"), {"fields": publishing})
+        if obj is not None:
+            sections["addresses"] = (
+                _("Addresses"),
+                {"fields": ("short_link", "old_addresses"), "classes": ("collapse",)},
+            )
+        sections["history"] = (
+            _("History"),
+            {"fields": ("created_at", "updated_at", "view_count"), "classes": ("collapse",)},
+        )
+        return sections
 
     def link_fields(self) -> tuple[str, ...]:
         return ("tags", "basis", "see_also")
