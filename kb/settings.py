@@ -141,6 +141,8 @@ if PRAVILA_REMOTE_USER_HEADER:
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Russian dates with the month in the genitive («26 ноября 2026»): kb/formats/ru/formats.py.
+FORMAT_MODULE_PATH = ["kb.formats"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
 USE_TZ = True

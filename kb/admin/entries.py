@@ -17,6 +17,7 @@ from kb.admin.actions import mark_reviewed, publish, unpublish
 from kb.admin.entry_history import EntryAdminForm, EntryHistoryAdmin
 from kb.admin.filters import ReviewListFilter
 from kb.admin.markdown import MarkdownPreviewMixin, MarkdownTextarea
+from kb.admin.wording import GrammaticalAdminMixin, name_steps_by_text
 from kb.models import STRUCTURE_FIELDS, Case, Entry, Kind, Principle, Response, Rule, Situation
 from kb.paths.services import record_significant_change
 
@@ -47,7 +48,9 @@ class ResponseInline(SortableInlineAdminMixin, admin.StackedInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin):
+class BaseEntryAdmin(
+    GrammaticalAdminMixin, MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin
+):
     form = EntryAdminForm
     markdown_fields = ("body", "lesson")
     list_display = ("title", "kind", "status", "source", "tag_names", "updated_at", "review_by")
@@ -146,6 +149,27 @@ class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin)
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("tags")
 
+    def construct_change_message(
+        self, request: HttpRequest, form: Any, formsets: Any, add: bool = False
+    ) -> list[dict]:
+        # History names a step by its text, never by its transliterated anchor.
+        message = super().construct_change_message(request, form, formsets, add)
+        return name_steps_by_text(message, formsets or [])
+
+    # The history keeps Django's change message as it is stored (JSON, untranslated) rather than
+    # as text in the saving editor's language: the history page words it for its reader.
+    def log_addition(self, request: HttpRequest, obj: Entry, message: Any) -> Any:
+        entry = super().log_addition(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.change_message)
+        return entry
+
+    def log_change(self, request: HttpRequest, obj: Entry, message: Any) -> Any:
+        entry = super().log_change(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.change_message)
+        return entry
+
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         # After tags and steps are saved: the search document holds them too.
@@ -210,7 +234,7 @@ class CaseAdmin(KindAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(MarkdownPreviewMixin, admin.ModelAdmin):
+class ResponseAdmin(GrammaticalAdminMixin, MarkdownPreviewMixin, admin.ModelAdmin):
     """Single steps. Saving one records its whole situation in the history and moves the
     situation's version on, so a situation form opened before cannot overwrite the step.
 
