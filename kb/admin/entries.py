@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -53,7 +54,11 @@ class BaseEntryAdmin(
 ):
     form = EntryAdminForm
     markdown_fields = ("body", "lesson")
-    list_display = ("title", "kind", "status", "source", "tag_names", "updated_at", "review_by")
+    # Short columns, so that a list fits a 1280 px screen beside the filters: the source is a
+    # filter only, tags are shown compactly, dates as 26.11.2026 (changelist.css hides the
+    # least needed columns on phones). The list of all kinds has the kind instead of the date
+    # of the last change (its date drill-down is by that date).
+    list_display = ("title", "kind", "status", "tag_names", "review_date")
     list_filter = ("kind", "status", ReviewListFilter, "tags", "source", "review_by")
     list_select_related = ("source",)
     search_fields = ("title", "slug", "summary", "body", "tags__name")
@@ -178,9 +183,35 @@ class BaseEntryAdmin(
             # Recorded with this save's revision: its readers must read it again.
             record_significant_change(entry=form.instance)
 
+    class Media:
+        css = {"all": ("kb/admin/changelist.css",)}
+
+    LISTED_TAGS = 2
+
     @admin.display(description=_("tags"))
     def tag_names(self, obj: Entry) -> str:
-        return ", ".join(tag.name for tag in obj.tags.all())
+        """The first tags and how many more; all of them in the tooltip."""
+        names = [tag.name for tag in obj.tags.all()]
+        if len(names) <= self.LISTED_TAGS:
+            return ", ".join(names)
+        shown = ", ".join(names[: self.LISTED_TAGS])
+        more = len(names) - self.LISTED_TAGS
+        return format_html(
+            '<span title="{}">{} <span class="more-tags">+{}</span></span>',
+            ", ".join(names),
+            shown,
+            more,
+        )
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated(self, obj: Entry) -> str:
+        return formats.date_format(timezone.localtime(obj.updated_at), "SHORT_DATE_FORMAT")
+
+    @admin.display(description=_("review by"), ordering="review_by", empty_value="—")
+    def review_date(self, obj: Entry) -> str | None:
+        if obj.review_by is None:
+            return None
+        return formats.date_format(obj.review_by, "SHORT_DATE_FORMAT")
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -197,7 +228,7 @@ class EntryAdmin(BaseEntryAdmin):
 
 class KindAdmin(BaseEntryAdmin):
     list_filter = ("status", ReviewListFilter, "tags", "source", "review_by")
-    list_display = ("title", "status", "source", "tag_names", "updated_at", "review_by")
+    list_display = ("title", "status", "tag_names", "updated", "review_date")
 
     def offers_structure(self, obj: Entry | None) -> bool:
         return self.model.KIND == Kind.SITUATION
@@ -215,7 +246,7 @@ class PrincipleAdmin(KindAdmin):
 @admin.register(Rule)
 class RuleAdmin(KindAdmin):
     main_fields = ("title", "slug", "number", "summary", "body")
-    list_display = ("__str__", "status", "source", "tag_names", "updated_at", "review_by")
+    list_display = ("__str__", "status", "tag_names", "updated", "review_date")
     inlines = ()
 
     def link_fields(self) -> tuple[str, ...]:
