@@ -55,7 +55,7 @@ class BaseEntryAdmin(
     form = EntryAdminForm
     markdown_fields = ("body", "lesson")
     # Short columns, so that a list fits a 1280 px screen beside the filters: the source is a
-    # filter only, tags are shown compactly, dates as 26.11.2026 (changelist.css hides the
+    # filter only, tags are shown compactly, dates as 26.11.2026 (entries.css hides the
     # least needed columns on phones). The list of all kinds has the kind instead of the date
     # of the last change (its date drill-down is by that date).
     list_display = ("title", "kind", "status", "tag_names", "review_date")
@@ -184,7 +184,8 @@ class BaseEntryAdmin(
             record_significant_change(entry=form.instance)
 
     class Media:
-        css = {"all": ("kb/admin/changelist.css",)}
+        css = {"all": ("kb/admin/entries.css",)}
+        js = ("kb/admin/select2-labels.js",)
 
     LISTED_TAGS = 2
 
