@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from kb import search
 from kb.admin.actions import mark_reviewed, publish, unpublish
 from kb.admin.entry_history import EntryAdminForm, EntryHistoryAdmin
-from kb.admin.filters import ReviewListFilter
+from kb.admin.filters import OwnerListFilter, ReviewListFilter
 from kb.admin.markdown import MarkdownPreviewMixin, MarkdownTextarea
+from kb.admin.review_actions import schedule_review, set_owner
 from kb.admin.wording import GrammaticalAdminMixin, name_steps_by_text
 from kb.models import STRUCTURE_FIELDS, Case, Entry, Kind, Principle, Response, Rule, Situation
 from kb.paths.services import record_significant_change
@@ -59,14 +60,22 @@ class BaseEntryAdmin(
     # least needed columns on phones). The list of all kinds has the kind instead of the date
     # of the last change (its date drill-down is by that date).
     list_display = ("title", "kind", "status", "tag_names", "review_date")
-    list_filter = ("kind", "status", ReviewListFilter, "tags", "source", "review_by")
+    list_filter = (
+        "kind",
+        "status",
+        ReviewListFilter,
+        OwnerListFilter,
+        "tags",
+        "source",
+        "review_by",
+    )
     list_select_related = ("source",)
     search_fields = ("title", "slug", "summary", "body", "tags__name")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("basis", "see_also", "examples")
     readonly_fields = ("created_at", "updated_at", "view_count", "short_link", "old_addresses")
     date_hierarchy = "updated_at"
-    actions = (publish, unpublish, mark_reviewed)
+    actions = (publish, unpublish, mark_reviewed, set_owner, schedule_review)
     save_on_top = True
     inlines = (ResponseInline,)
     list_per_page = 50
@@ -228,7 +237,7 @@ class EntryAdmin(BaseEntryAdmin):
 
 
 class KindAdmin(BaseEntryAdmin):
-    list_filter = ("status", ReviewListFilter, "tags", "source", "review_by")
+    list_filter = ("status", ReviewListFilter, OwnerListFilter, "tags", "source", "review_by")
     list_display = ("title", "status", "tag_names", "updated", "review_date")
 
     def offers_structure(self, obj: Entry | None) -> bool:

@@ -54,7 +54,7 @@ def test_admin_pages_have_no_accessibility_violations(page, situation):
     found = {}
     for url in urls:
         page.goto(url)
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("load")
         violations = axe_violations(page)
         if violations:
             found[url] = describe(violations)
