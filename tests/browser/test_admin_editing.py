@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from kb.models import Entry, Kind
+from tests.browser.test_editing_safety import drag
 from tests.conftest import editors_group
 from tests.factories import make_entry
 
@@ -114,3 +115,15 @@ def test_steps_come_right_after_the_summary_and_renumber_when_added(page):
     assert labels.all_inner_texts() == ["Шаг 1"]
     page.locator("#responses-group .add-row a").click()
     assert labels.all_inner_texts() == ["Шаг 1", "Шаг 2"]
+
+
+def test_steps_keep_their_numbers_in_order_after_a_drag(page):
+    situation = make_entry(Kind.SITUATION, steps=["Выслушать", "Извиниться", "Предложить"])
+    log_in_as_editor(page)
+    page.set_viewport_size({"width": 1280, "height": 1600})  # every step in view
+    page.goto(f"/admin/kb/situation/{situation.pk}/change/")
+    page.wait_for_load_state("networkidle")  # the sorting script is ready
+    drag(page, page.locator("#responses-2 h3"), page.locator("#responses-0 h3"))
+    rows = page.locator("#responses-group .inline-related.has_original")
+    assert rows.locator(".step-label").all_inner_texts() == ["Шаг 1", "Шаг 2", "Шаг 3"]
+    assert rows.first.locator("textarea").input_value() == "Предложить"
