@@ -58,7 +58,7 @@ def preview_frame(page, field: str):
     return page.frame_locator(f".field-{field} iframe.markdown-preview__frame")
 
 
-def test_preview_shows_lists_quotes_and_links_as_the_entry_page(page, situation):
+def test_preview_looks_as_the_entry_page_beside_the_text_or_below_it(page, situation):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(situation.get_absolute_url())
     on_site = page.locator("article.entry").evaluate(
@@ -75,24 +75,17 @@ def test_preview_shows_lists_quotes_and_links_as_the_entry_page(page, situation)
     )
     assert in_preview == on_site
 
-
-def test_preview_is_beside_the_text_when_wide_and_below_it_when_narrow(page, situation):
-    log_in_as_editor(page)
-    url = f"/admin/kb/situation/{situation.pk}/change/"
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(url)
-    preview_frame(page, "body")
+    # Wide: the preview beside the text; narrow: below it.
     text = page.locator("#id_body").bounding_box()
     preview = page.locator(".field-body .markdown-preview").bounding_box()
     assert preview["x"] >= text["x"] + text["width"] and abs(preview["y"] - text["y"]) < 5
-
     page.set_viewport_size({"width": 600, "height": 900})
     text = page.locator("#id_body").bounding_box()
     preview = page.locator(".field-body .markdown-preview").bounding_box()
     assert preview["y"] >= text["y"] + text["height"]
 
 
-def test_steps_come_right_after_the_summary_and_renumber_when_added(page):
+def test_steps_come_right_after_the_summary_and_keep_their_numbers(page):
     log_in_as_editor(page)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/admin/kb/situation/add/")
@@ -109,17 +102,15 @@ def test_steps_come_right_after_the_summary_and_renumber_when_added(page):
         ]
     }
     assert list(tops.values()) == sorted(tops.values()), tops
-    # The first step is on the first screen or just below it, not 1,300 px down.
+    # The first step is on the first screen, not 1,300 px down.
     assert tops["step"] < 900
     labels = page.locator("#responses-group .inline-related:not(.empty-form) .step-label")
     assert labels.all_inner_texts() == ["Шаг 1"]
     page.locator("#responses-group .add-row a").click()
     assert labels.all_inner_texts() == ["Шаг 1", "Шаг 2"]
 
-
-def test_steps_keep_their_numbers_in_order_after_a_drag(page):
+    # After a drag, the numbers still run in order on the page.
     situation = make_entry(Kind.SITUATION, steps=["Выслушать", "Извиниться", "Предложить"])
-    log_in_as_editor(page)
     page.set_viewport_size({"width": 1280, "height": 1600})  # every step in view
     page.goto(f"/admin/kb/situation/{situation.pk}/change/")
     page.wait_for_load_state("networkidle")  # the sorting script is ready
