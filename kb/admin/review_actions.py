@@ -97,7 +97,7 @@ def action_page(
     return TemplateResponse(request, "admin/kb/review_action.html", context)
 
 
-@admin.action(description=_("Set owner…"))
+@admin.action(description=_("Set owner…"), permissions=["change"])
 def set_owner(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet):
     form = SetOwnerForm(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
@@ -124,7 +124,7 @@ def set_owner(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
     )
 
 
-@admin.action(description=_("Schedule review…"))
+@admin.action(description=_("Schedule review…"), permissions=["change"])
 def schedule_review(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet):
     initial = {
         "review_by": timezone.localdate()

@@ -3,9 +3,10 @@
 import pytest
 import reversion
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from kb import history
-from kb.models import Kind
+from kb.models import Entry, Kind
 from tests.browser.axe import assert_accessible, axe_violations, describe
 from tests.conftest import editors_group
 from tests.factories import make_entry
@@ -26,7 +27,7 @@ def situation():
     return entry
 
 
-def log_in_as_editor(page) -> None:
+def log_in_as_editor(page) -> User:
     user = User.objects.create_user("editor", password="pass-12345-x", is_staff=True)
     user.groups.add(editors_group())
     page.goto("/admin/login/")
@@ -34,10 +35,13 @@ def log_in_as_editor(page) -> None:
     page.fill("#id_password", "pass-12345-x")
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/")
+    return user
 
 
 def test_admin_pages_have_no_accessibility_violations(page, situation):
-    log_in_as_editor(page)
+    editor = log_in_as_editor(page)
+    # The index then shows the editor's entries to review.
+    Entry.objects.filter(pk=situation.pk).update(owner=editor, review_by=timezone.localdate())
     page.set_viewport_size({"width": 1280, "height": 900})
     oldest = list(history.versions_of(situation.pk))[-1]
     base = f"/admin/kb/situation/{situation.pk}"
@@ -58,5 +62,17 @@ def test_admin_pages_have_no_accessibility_violations(page, situation):
         violations = axe_violations(page)
         if violations:
             found[url] = describe(violations)
+    # The page between choosing "Set owner…" on a list and applying it.
+    page.goto("/admin/kb/situation/")
+    page.locator("#result_list input.action-select").first.check()
+    page.select_option("select[name=action]", "set_owner")
+    page.locator("button[name=index]").first.click()
+    page.wait_for_selector("select#id_owner")
+    violations = axe_violations(page)
+    if violations:
+        found["set owner"] = describe(violations)
     assert not found, "\n\n".join(f"{url}:\n{text}" for url, text in found.items())
+    assert page.locator("#my-reviews").count() == 0  # on the action page, not the index
+    page.goto("/admin/")
+    assert "Мои записи:" in page.locator("#my-reviews").inner_text()
     assert_accessible(page)
