@@ -5,6 +5,7 @@ And the English admin still reads as English.
 
 import datetime
 import html as html_lib
+import json
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kb.models import Kind
+from kb.paths.models import Path
 from tests.factories import make_entry
 from tests.helpers import change_url, open_form
 
@@ -128,3 +130,19 @@ def test_the_english_admin_stays_english(editor_client, situation):
     assert messages_of(response) == ["Situation “Client shouts” was changed."]
     page = text_of(editor_client.get(reverse("admin:kb_situation_history", args=[situation.pk])))
     assert "Changed: title." in page
+
+
+def add_another_text(response) -> str:
+    """The "add another" link text of the page's inline, as the admin script gets it."""
+    data = re.search(r'data-inline-formset="([^"]+)"', response.content.decode()).group(1)
+    return json.loads(html_lib.unescape(data))["options"]["addText"]
+
+
+def test_add_another_row_links_agree_with_the_row_noun(editor_client):
+    path = Path.objects.create(title="Первая неделя")
+    path_form = editor_client.get(reverse("admin:paths_path_change", args=[path.pk]))
+    assert add_another_text(path_form) == "Добавить ещё одну запись"
+    situation_form = editor_client.get(reverse("admin:kb_situation_add"))
+    assert add_another_text(situation_form) == "Добавить шаг"
+    listing = text_of(editor_client.get(reverse("admin:paths_path_changelist")))
+    assert "Выберите путь чтения для изменения" in listing

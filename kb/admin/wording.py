@@ -10,6 +10,7 @@ the same whatever the gender, so its phrases are identical in every context.
 in the reader's language with the same care.
 """
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ NOUNS: dict[str, Noun] = {
     "kb.source": Noun(MASCULINE, pgettext_lazy("accusative", "source")),
     "kb.tag": Noun(MASCULINE, pgettext_lazy("accusative", "tag")),
     "kb.synonym": Noun(FEMININE, pgettext_lazy("accusative", "synonym group")),
+    "paths.path": Noun(MASCULINE, pgettext_lazy("accusative", "reading path")),
 }
 
 
@@ -74,6 +76,11 @@ ADD_ANOTHER = {
     MASCULINE: pgettext_lazy("masculine", "You may add another %(name)s below."),
     FEMININE: pgettext_lazy("feminine", "You may add another %(name)s below."),
     NEUTER: pgettext_lazy("neuter", "You may add another %(name)s below."),
+}
+ADD_ANOTHER_ROW = {
+    MASCULINE: pgettext_lazy("masculine", "Add another %(name)s"),
+    FEMININE: pgettext_lazy("feminine", "Add another %(name)s"),
+    NEUTER: pgettext_lazy("neuter", "Add another %(name)s"),
 }
 PHRASES = {"added": ADDED, "changed": CHANGED, "deleted": DELETED}
 
@@ -134,6 +141,21 @@ class GrammaticalAdminMixin:
                 context["title"] = gettext("View %s") % accusative
         context.update(extra_context or {})
         return super().changeform_view(request, object_id, form_url, context)
+
+    def get_inline_formsets(self, request: HttpRequest, *args: Any, **kwargs: Any) -> list:
+        """Inlines whose "add another" link reads «Добавить ещё одну запись», not «…один Запись».
+
+        An inline names its rows with its `grammatical_noun` (a `Noun`), else its model's.
+        """
+        inline_formsets = super().get_inline_formsets(request, *args, **kwargs)
+        for inline_formset in inline_formsets:
+            inline = inline_formset.opts
+            noun = getattr(inline, "grammatical_noun", None) or noun_of(inline.model)
+            add_text = str(ADD_ANOTHER_ROW[noun.gender]) % {"name": noun.accusative}
+            data = json.loads(inline_formset.inline_formset_data())
+            data["options"]["addText"] = add_text
+            inline_formset.inline_formset_data = functools.partial(json.dumps, data)
+        return inline_formsets
 
     def delete_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None):
         context = {**self.wording_context(request), **(extra_context or {})}
