@@ -14,6 +14,7 @@ from django.utils import timezone
 from kb import history
 from kb.models import Entry, Kind
 from tests.factories import make_entry
+from tests.test_settings import manage
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +150,12 @@ def test_review_report_without_email_sends_nothing():
     make_entry(Kind.RULE, review_by=days(-3), owner=owner)
     call_command("review_report", stdout=StringIO())
     assert mail.outbox == []
+
+
+def test_messages_go_to_the_console_unless_configured():
+    """Django's test runner swaps in its own backend: ask a fresh process for the default."""
+    result = manage(
+        "shell", "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "django.core.mail.backends.console.EmailBackend"
