@@ -189,6 +189,8 @@ AXES_CLIENT_IP_CALLABLE = "kb.accounts.client_ip_address"
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Russian dates with the month in the genitive («26 ноября 2026»): kb/formats/ru/formats.py.
+FORMAT_MODULE_PATH = ["kb.formats"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
 USE_TZ = True
@@ -219,6 +221,14 @@ if PRAVILA_BASE_URL and not re.fullmatch(r"https?://[^/?#@\s]+", PRAVILA_BASE_UR
     )
 # "Mark as reviewed" sets the next review this many days ahead.
 PRAVILA_REVIEW_PERIOD_DAYS = int(os.environ.get("PRAVILA_REVIEW_PERIOD_DAYS", "180"))
+# `review_report --email` sends each owner their list. The console backend prints the messages;
+# set DJANGO_EMAIL_BACKEND (and Django's EMAIL_HOST etc.) to send them for real.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "pravila@localhost")
 
 # Outcome feedback (kb/feedback). A situation "needs attention" from this many votes on its
 # steps when at least this share of them say a step did not help.

@@ -27,6 +27,7 @@ from kb import search
 from kb.links import absolute_url, entry_for_url, path_for_url
 from kb.models import KIND_PLURALS, Entry, Kind, Source, Status, Tag
 from kb.paths.models import Path
+from kb.search.drafts import drafts_matching
 from kb.search.query import MAX_QUERY_LENGTH
 
 LIST_PAGE_SIZE = 30
@@ -170,8 +171,16 @@ class EntryDetailView(DetailView):
                 reverse("kb:oembed") + "?" + urlencode({"url": canonical_url, "format": "json"}),
             ),
             print_view=self.request.GET.get("print") == "1",
+            edit_url=edit_url(self.request, entry),
             **kwargs,
         )
+
+
+def edit_url(request: HttpRequest, entry: Entry) -> str:
+    """The entry's admin form, for those who may change it; empty for everyone else."""
+    if not request.user.has_perm("kb.change_entry"):
+        return ""
+    return reverse(f"admin:kb_{entry.kind}_change", args=[entry.pk])
 
 
 def with_query(request: HttpRequest, url: str) -> str:
@@ -308,6 +317,9 @@ class SearchView(TemplateView):
                 if results.suggestion
                 else "",
             )
+        if query and self.request.user.has_perm("kb.view_entry"):
+            # Editors find their drafts too, apart and marked; staff never see them.
+            context["drafts"] = drafts_matching(query, kind=kind, tags=tuple(tag_slugs))
         if not context.get("hits"):
             context.update(
                 popular=Entry.objects.published()

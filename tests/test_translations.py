@@ -72,7 +72,11 @@ def test_compiled_catalogue_matches_the_source():
     with (LOCALE / "ru" / "LC_MESSAGES" / "django.mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     for entry in RUSSIAN:
-        if "msgid_plural" in entry:
+        if "msgctxt" in entry:  # the same words in another role, e.g. a noun's accusative
+            assert compiled.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"], (
+                f"{entry['msgctxt']}|{entry['msgid']!r}: run `make messages`"
+            )
+        elif "msgid_plural" in entry:
             assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 5) == entry["msgstr"][2]
         else:
             assert compiled.gettext(entry["msgid"]) == entry["msgstr"], (

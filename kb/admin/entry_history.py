@@ -19,6 +19,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from kb import history
+from kb.admin.wording import describe_change
 from kb.models import EditConflict, Entry
 
 
@@ -128,6 +129,7 @@ class EntryHistoryAdmin(VersionAdmin):
             {
                 "version": version,
                 "revision": version.revision,
+                "description": describe_change(version.revision.comment),
                 "url": reverse(
                     f"admin:{opts.app_label}_{opts.model_name}_revision",
                     args=[quote(entry.pk), version.pk],

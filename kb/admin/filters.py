@@ -1,7 +1,5 @@
 """List filters of the entry lists."""
 
-import datetime
-
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -33,8 +31,22 @@ class ReviewListFilter(admin.SimpleListFilter):
         if self.value() == "unscheduled":
             return queryset.review_unscheduled()
         if self.value() == "soon":
-            return queryset.filter(
-                review_by__gte=today,
-                review_by__lte=today + datetime.timedelta(days=self.DUE_SOON_DAYS),
-            )
+            return queryset.review_due_soon(today, self.DUE_SOON_DAYS)
+        return None
+
+
+class OwnerListFilter(admin.SimpleListFilter):
+    """Whose entries: mine (the signed-in editor's) or nobody's."""
+
+    title = _("owner")
+    parameter_name = "owner"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("me", _("Mine")), ("nobody", _("Nobody's"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet | None:
+        if self.value() == "me":
+            return queryset.filter(owner=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(owner__isnull=True)
         return None

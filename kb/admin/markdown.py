@@ -4,12 +4,16 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 
 from kb.markdown import render_markdown
 
 MAX_PREVIEW_LENGTH = 200_000
+# The stylesheets of an entry page: the preview frame shows the text with these and no others.
+ENTRY_STYLESHEETS = ("css/site.css", "css/situation.css")
 
 
 class MarkdownTextarea(forms.Textarea):
@@ -21,6 +25,8 @@ class MarkdownTextarea(forms.Textarea):
                 "rows": 12,
                 "class": "vLargeTextField",
                 "data-markdown-preview": "",
+                "data-preview-label": _("Preview"),
+                "data-preview-stylesheets": " ".join(static(name) for name in ENTRY_STYLESHEETS),
                 **(attrs or {}),
             }
         )

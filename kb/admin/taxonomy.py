@@ -9,11 +9,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kb import search
+from kb.admin.wording import GrammaticalAdminMixin
 from kb.models import Source, Synonym, Tag, TaggedEntry
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(GrammaticalAdminMixin, admin.ModelAdmin):
     formfield_overrides: ClassVar = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "author", "published_on", "entry_count")
     search_fields = ("title", "author", "description")
@@ -28,7 +29,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(GrammaticalAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "entry_count")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -59,7 +60,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Synonym)
-class SynonymAdmin(admin.ModelAdmin):
+class SynonymAdmin(GrammaticalAdminMixin, admin.ModelAdmin):
     """Synonym groups apply to queries at once (in other processes within half a minute)."""
 
     list_display = ("__str__", "updated_at")

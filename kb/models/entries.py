@@ -75,6 +75,12 @@ class EntryQuerySet(models.QuerySet):
         """Entries nobody has set a "review by" date for."""
         return self.filter(review_by__isnull=True)
 
+    def review_due_soon(self, today: datetime.date, within_days: int) -> "EntryQuerySet":
+        """Entries due for review from today to `within_days` days ahead."""
+        return self.filter(
+            review_by__gte=today, review_by__lte=today + datetime.timedelta(days=within_days)
+        )
+
     def needing_review(self, today: datetime.date, within_days: int = 0) -> "EntryQuerySet":
         """Overdue, unscheduled, or due within `within_days` days of `today`."""
         due = today + datetime.timedelta(days=within_days)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from kb.admin.wording import NOUNS, GrammaticalAdminMixin
 from kb.history import HistoryError
 from kb.models import Status
 from kb.paths import history
@@ -33,6 +34,7 @@ class PathEntryInline(SortableInlineAdminMixin, admin.TabularInline):
     autocomplete_fields = ("entry",)
     verbose_name = _("entry")
     verbose_name_plural = _("entries (drag to reorder)")
+    grammatical_noun = NOUNS["kb.entry"]  # «Добавить ещё одну запись»
 
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs: Any):
         if db_field.name == "note":
@@ -73,7 +75,7 @@ def unpublish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
 
 
 @admin.register(Path)
-class PathAdmin(SortableAdminBase, VersionAdmin):
+class PathAdmin(GrammaticalAdminMixin, SortableAdminBase, VersionAdmin):
     """Reading paths. Each path has a leads' view: who started it and how far each got."""
 
     list_display = ("title", "status", "entry_count", "updated_at", "progress_link")

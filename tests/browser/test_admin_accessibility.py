@@ -1,0 +1,78 @@
+"""axe-core (WCAG 2.1 A and AA) finds nothing on the editors' admin pages."""
+
+import pytest
+import reversion
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from kb import history
+from kb.models import Entry, Kind
+from tests.browser.axe import assert_accessible, axe_violations, describe
+from tests.conftest import editors_group
+from tests.factories import make_entry
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def situation():
+    with reversion.create_revision():
+        entry = make_entry(
+            Kind.SITUATION, title="Клиент кричит", tags=["конфликт"], steps=["Выслушать"]
+        )
+    with reversion.create_revision():
+        entry.title = "Клиент кричит в трубку"
+        entry.save()
+    make_entry(Kind.RULE, title="Обещать меньше", number=1)
+    return entry
+
+
+def log_in_as_editor(page) -> User:
+    user = User.objects.create_user("editor", password="pass-12345-x", is_staff=True)
+    user.groups.add(editors_group())
+    page.goto("/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "pass-12345-x")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    return user
+
+
+def test_admin_pages_have_no_accessibility_violations(page, situation):
+    editor = log_in_as_editor(page)
+    # The index then shows the editor's entries to review.
+    Entry.objects.filter(pk=situation.pk).update(owner=editor, review_by=timezone.localdate())
+    page.set_viewport_size({"width": 1280, "height": 900})
+    oldest = list(history.versions_of(situation.pk))[-1]
+    base = f"/admin/kb/situation/{situation.pk}"
+    urls = [
+        "/admin/",
+        "/admin/kb/situation/",
+        "/admin/kb/entry/",
+        "/admin/kb/situation/add/",
+        f"{base}/change/",
+        f"{base}/history/",
+        f"{base}/history/compare/?from={oldest.pk}&to=current",
+        f"{base}/history/{oldest.pk}/",
+    ]
+    found = {}
+    for url in urls:
+        page.goto(url)
+        page.wait_for_load_state("load")
+        violations = axe_violations(page)
+        if violations:
+            found[url] = describe(violations)
+    # The page between choosing "Set owner…" on a list and applying it.
+    page.goto("/admin/kb/situation/")
+    page.locator("#result_list input.action-select").first.check()
+    page.select_option("select[name=action]", "set_owner")
+    page.locator("button[name=index]").first.click()
+    page.wait_for_selector("select#id_owner")
+    violations = axe_violations(page)
+    if violations:
+        found["set owner"] = describe(violations)
+    assert not found, "\n\n".join(f"{url}:\n{text}" for url, text in found.items())
+    assert page.locator("#my-reviews").count() == 0  # on the action page, not the index
+    page.goto("/admin/")
+    assert "Мои записи:" in page.locator("#my-reviews").inner_text()
+    assert_accessible(page)
