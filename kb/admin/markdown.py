@@ -12,8 +12,9 @@ from taggit.forms import TagWidget
 from kb.markdown import render_markdown
 
 MAX_PREVIEW_LENGTH = 200_000
-# The stylesheets of an entry page: the preview frame shows the text with these and no others.
-ENTRY_STYLESHEETS = ("css/site.css", "css/situation.css")
+# The stylesheets of an entry page, and the frame's own padding: the preview frame shows the text
+# with these and no others.
+ENTRY_STYLESHEETS = ("css/site.css", "css/situation.css", "kb/admin/preview-frame.css")
 
 
 class MarkdownTextarea(forms.Textarea):

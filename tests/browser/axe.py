@@ -9,7 +9,9 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 def axe_violations(page) -> list[dict]:
     """Run axe on the page as it is now; the violations, each with its rule and nodes."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_SCRIPT))
+        # Evaluated through the DevTools protocol, which the site's Content Security Policy
+        # does not govern (a <script> tag with the same text would be blocked as inline).
+        page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
     return page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
         ".then(result => result.violations)",

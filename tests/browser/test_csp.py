@@ -117,7 +117,7 @@ def test_no_page_violates_the_content_security_policy(page, settings):
     violations += [f"/ (suggestions): {v}" for v in page.evaluate("window.__cspViolations")]
     violations += console
 
-    assert violations == []
+    assert violations == [], "\n".join(violations)
 
 
 def test_every_response_carries_the_policy_and_the_security_headers(client):

@@ -15,7 +15,7 @@
     // The same wrappers as on an entry page: `.entry` sets the measure, `.prose` the text.
     return '<!doctype html><html lang="' + (document.documentElement.lang || "ru") + '">' +
       '<head><meta charset="utf-8"><base target="_blank">' + links +
-      "<style>body { margin: 0; padding: .5rem .75rem; }</style></head>" +
+      "</head>" +
       '<body><div class="entry"><div class="prose">' + html + "</div></div></body></html>";
   }
 
