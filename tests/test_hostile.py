@@ -301,3 +301,17 @@ def test_the_admin_withstands_hostile_input(admin_client, knowledge_base):
         assert {"q", "kind__exact", "updated_at__year", "review"} <= set(entries.parameters)
 
     run(admin_client, targets, discovered)
+
+
+# What the suite found, kept as plain regression tests.
+
+
+@pytest.mark.parametrize("value", ["\x00", "a\x00b", "%00", "x" * 500, "<b>"])
+def test_an_entry_opened_from_an_odd_path_parameter_shows_without_a_path(client, value):
+    situation = make_entry(Kind.SITUATION, title="Клиент недоволен")
+    path = make_path(situation)
+    response = client.get(situation.get_absolute_url(), {"path": value})
+    assert response.status_code == 200
+    assert response.context["entry"] == situation
+    along = client.get(situation.get_absolute_url(), {"path": path.slug})
+    assert path.title in along.content.decode()
