@@ -25,7 +25,9 @@ import pytest
 import reversion
 from django.apps import apps
 from django.contrib.sessions.models import Session
+from django.http import HttpResponse, JsonResponse
 from django.test import Client
+from django.utils.html import escape
 from reversion.models import Version
 
 from kb import history, search
@@ -33,7 +35,7 @@ from kb.api import api
 from kb.models import Entry, Kind, Response, Status
 from tests.factories import make_entry, make_path, make_source
 from tests.hostile.targets import Target, admin_targets, public_targets
-from tests.hostile.values import MARKER, RAW_QUERIES, VALUES
+from tests.hostile.values import MARKER, MARKUP, RAW_QUERIES, VALUES
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +55,17 @@ def test_there_are_at_least_700_hostile_values():
     categories = {value.category for value in VALUES}
     assert categories >= {"markup", "search syntax", "number", "control", "surrogate"}
     assert categories >= {"invisible", "long", "script"}
+
+
+def test_the_checks_tell_live_markup_from_escaped_text():
+    live = [text for text in MARKUP if live_markup(f"<p>{text}</p>")]
+    assert len(live) >= 25
+    assert not [text for text in MARKUP if live_markup(f"<p>{escape(text)}</p>")]
+    assert not [text for text in MARKUP if live_markup(f'<input value="{escape(text)}">')]
+    assert problems_of(HttpResponse(f"<p>{MARKUP[0]}</p>"))
+    assert problems_of(HttpResponse(status=500)) == ["status 500"]
+    assert problems_of(JsonResponse({"results": [{"snippet": MARKUP[7]}]}))
+    assert not problems_of(JsonResponse({"query": MARKUP[7]}))
 
 
 class LiveMarkup(HTMLParser):
