@@ -50,6 +50,8 @@ PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # Far beyond any real offset, and within every database's integer range.
 MAX_OFFSET = 1_000_000
+# Tags a filter may combine: more would match nothing real, only cost time.
+MAX_TAGS = 10
 
 
 class Error(Schema):
@@ -293,7 +295,9 @@ Moment = Annotated[
 class EntryFilters(Schema):
     kind: Kind | None = Field(None, description="Only entries of this kind.")
     tag: list[Slug] = Field(
-        default_factory=list, description="Tag slugs; repeat the parameter: all must match."
+        default_factory=list,
+        max_length=MAX_TAGS,
+        description=f"Tag slugs; repeat the parameter (at most {MAX_TAGS}): all must match.",
     )
     updated_since: Moment | None = Field(
         None,
@@ -453,7 +457,9 @@ class SearchFilters(Schema):
     )
     kind: Kind | None = Field(None, description="Only entries of this kind.")
     tag: list[Slug] = Field(
-        default_factory=list, description="Tag slugs; repeat the parameter: all must match."
+        default_factory=list,
+        max_length=MAX_TAGS,
+        description=f"Tag slugs; repeat the parameter (at most {MAX_TAGS}): all must match.",
     )
     page: int = Field(1, ge=1, le=1000)
     per_page: int = Field(10, ge=1, le=50)

@@ -110,7 +110,7 @@ class EntryListView(ListView):
 
     def get_queryset(self) -> QuerySet[Entry]:
         self.tag_slugs = requested_tag_slugs(self.request)
-        self.active_tags = list(Tag.objects.filter(slug__in=self.tag_slugs))
+        self.active_tags = list(Tag.objects.on_published_entries().filter(slug__in=self.tag_slugs))
         return (
             Entry.objects.published()
             .of_kind(self.kind)
@@ -218,7 +218,8 @@ class TagDetailView(ListView):
     paginate_by = LIST_PAGE_SIZE
 
     def get_queryset(self) -> QuerySet[Entry]:
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        # A tag only drafts carry is not there for staff: its name alone may say too much.
+        self.tag = get_object_or_404(Tag.objects.on_published_entries(), slug=self.kwargs["slug"])
         self.tag_slugs = [self.tag.slug] + [
             s for s in requested_tag_slugs(self.request) if s != self.tag.slug
         ]
@@ -239,7 +240,7 @@ class TagDetailView(ListView):
         context.update(
             tag=self.tag,
             kind=self.kind,
-            extra_tags=list(Tag.objects.filter(slug__in=self.tag_slugs[1:])),
+            extra_tags=list(Tag.objects.on_published_entries().filter(slug__in=self.tag_slugs[1:])),
             tag_slugs=self.tag_slugs,
             kinds=[(k, KIND_PLURALS[k], kind_counts.get(k.value, 0)) for k in Kind],
             narrowing_tags=tag_cloud(self.in_tags).exclude(slug__in=self.tag_slugs),

@@ -19,6 +19,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from kb import history
+from kb.admin.parameters import CheckedParametersMixin, version_number
 from kb.admin.wording import describe_change
 from kb.models import EditConflict, Entry
 
@@ -79,7 +80,7 @@ def conflict_message(entry: Entry, opened_version: int) -> str:
     )
 
 
-class EntryHistoryAdmin(VersionAdmin):
+class EntryHistoryAdmin(CheckedParametersMixin, VersionAdmin):
     """History for entries: the version list, a diff of any two, restore and recover.
 
     Restore and recover go through `kb.history` rather than reversion's own change-form
@@ -151,9 +152,10 @@ class EntryHistoryAdmin(VersionAdmin):
     def pick_version(self, entry: Entry, value: str | None) -> Version | None:
         if value == "current":
             return None
-        if not (value or "").isdigit():
+        version_id = version_number(value)
+        if version_id is None:
             raise Http404
-        return get_object_or_404(history.versions_of(entry.pk), pk=value)
+        return get_object_or_404(history.versions_of(entry.pk), pk=version_id)
 
     def compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The differences between any two versions (or a version and the entry as it is)."""
@@ -199,18 +201,20 @@ class EntryHistoryAdmin(VersionAdmin):
         entry = self.get_entry(request, object_id)
         if not self.has_change_permission(request, entry):
             raise PermissionDenied
-        version = get_object_or_404(history.versions_of(entry.pk), pk=version_id)
+        version = self.pick_version(entry, version_id)
+        if version is None:
+            raise Http404
         opts = self.model._meta
         change_url = reverse(
             f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(entry.pk)]
         )
         if request.method == "POST":
-            expected = request.POST.get("version", "")
+            expected = version_number(request.POST.get("version"))
             try:
                 history.restore_version(
                     version=version,
                     user=request.user,
-                    expected_version=int(expected) if expected.isdigit() else -1,
+                    expected_version=-1 if expected is None else expected,
                 )
             except EditConflict:
                 messages.error(
@@ -272,8 +276,11 @@ class EntryHistoryAdmin(VersionAdmin):
         """Show a deleted entry as it was, and bring it back on confirmation."""
         if not self.has_add_permission(request):
             raise PermissionDenied
+        deleted_id = version_number(version_id)
+        if deleted_id is None:
+            raise Http404
         version = get_object_or_404(
-            Version.objects.get_deleted(Entry).select_related("revision"), pk=version_id
+            Version.objects.get_deleted(Entry).select_related("revision"), pk=deleted_id
         )
         opts = self.model._meta
         if request.method == "POST":

@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kb.admin.parameters import CheckedParametersMixin
 from kb.feedback import conf
 from kb.feedback.models import SituationFeedback, Vote
 
@@ -185,7 +186,7 @@ class HasCommentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Vote)
-class VoteAdmin(ReadOnlyAdmin):
+class VoteAdmin(CheckedParametersMixin, ReadOnlyAdmin):
     """Every vote, newest first, with its comment; filter by answer, comment, situation."""
 
     list_display = ("created_at", "situation", "step_column", "helped", "comment")

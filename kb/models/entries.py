@@ -1,20 +1,21 @@
 """Entries: the unit staff read, search and link to, with every address they ever had."""
 
 import datetime
+from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from kb.markdown import render_markdown
 from kb.models.choices import KIND_PLURALS, SLUG_MAX_LENGTH, Kind, Status
-from kb.models.taxonomy import NormalizedTagManager, Source, TaggedEntry
+from kb.models.taxonomy import NormalizedTagManager, Source, Tag, TaggedEntry
 from kb.text import make_slug, split_lines, unique_slug
 
 # The structured parts of a situation kept as lists, one item per line (see `Entry.signals`).
@@ -90,12 +91,27 @@ class EntryQuerySet(models.QuerySet):
     def of_kind(self, kind: str | None) -> "EntryQuerySet":
         return self.filter(kind=kind) if kind else self
 
-    def tagged_with_all(self, tag_slugs: list[str]) -> "EntryQuerySet":
-        """Entries that carry every one of the tags."""
-        queryset = self
-        for slug in dict.fromkeys(tag_slugs):
-            queryset = queryset.filter(tags__slug=slug)
-        return queryset
+    def tagged_with_all(self, tag_slugs: Iterable[str]) -> "EntryQuerySet":
+        """Entries that carry every one of the tags.
+
+        One subquery whatever the number of tags (a join per tag costs the planner seconds
+        on PostgreSQL, and SQLite refuses more than 64 tables); a slug no tag has means
+        nothing can match, which is known before any entry is read.
+        """
+        slugs = set(tag_slugs)
+        if not slugs:
+            return self
+        tag_ids = list(Tag.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+        if len(tag_ids) < len(slugs):
+            return self.none()
+        carrying_all = (
+            TaggedEntry.objects.filter(tag_id__in=tag_ids)
+            .values("content_object_id")
+            .annotate(tag_count=Count("tag_id"))
+            .filter(tag_count=len(tag_ids))
+            .values("content_object_id")
+        )
+        return self.filter(pk__in=carrying_all)
 
     def for_listing(self) -> "EntryQuerySet":
         """What a list of entries shows, in a constant number of queries."""

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from kb.models.choices import SLUG_MAX_LENGTH
+from kb.models.choices import SLUG_MAX_LENGTH, Status
 from kb.text import make_slug, squash_whitespace, unique_slug
 
 
@@ -66,8 +66,22 @@ def normalize_tag_name(name: str) -> str:
     return squash_whitespace(name).lower()[:100]
 
 
+class TagQuerySet(models.QuerySet):
+    def on_published_entries(self) -> "TagQuerySet":
+        """Tags at least one published entry carries: the only ones staff may know of."""
+        return self.filter(
+            models.Exists(
+                TaggedEntry.objects.filter(
+                    tag=models.OuterRef("pk"), content_object__status=Status.PUBLISHED
+                )
+            )
+        )
+
+
 class Tag(TagBase):
     """A tag with a Latin slug (`/tags/sroki/`), whatever the language of its name."""
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["name"]

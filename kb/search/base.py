@@ -51,12 +51,16 @@ class Backend:
         if filters.kind:
             where += " AND d.kind = %s"
             params.append(filters.kind)
-        for slug in filters.tags:
+        slugs = sorted(set(filters.tags))
+        if slugs:
+            # One subquery for any number of tags: the entries carrying all of them.
+            placeholders = ", ".join(["%s"] * len(slugs))
             where += (
-                " AND EXISTS (SELECT 1 FROM kb_taggedentry te JOIN kb_tag t ON t.id = te.tag_id"
-                f" WHERE te.content_object_id = {self.id_column} AND t.slug = %s)"
+                f" AND {self.id_column} IN (SELECT te.content_object_id FROM kb_taggedentry te"
+                f" JOIN kb_tag t ON t.id = te.tag_id WHERE t.slug IN ({placeholders})"
+                " GROUP BY te.content_object_id HAVING count(*) = %s)"
             )
-            params.append(slug)
+            params += [*slugs, len(slugs)]
         return where, params
 
     def count(self, groups: Sequence[Group], mode: str, filters: Filters, cap: int) -> int:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
 
-from kb.models import Kind, SearchDocument
+from kb.models import Kind, SearchDocument, Tag
 from kb.search.backends import backend
 from kb.search.base import Backend, Filters
 from kb.search.query import Group, ParsedQuery, parse
@@ -77,7 +77,7 @@ def search(
     parsed = parse(text, typing=typing)
     results = SearchResults(query=parsed.text, suggestion=parsed.suggestion, per_page=per_page)
     groups = parsed.live_groups
-    if not groups:
+    if not groups or not all_tags_exist(tags):
         return results
     engine = backend()
     filters = Filters(kind, tuple(tags))
@@ -108,6 +108,12 @@ def search(
     if facets:
         results.kind_counts, results.tag_counts = engine.facets(groups, mode, filters, FACET_LIMIT)
     return results
+
+
+def all_tags_exist(slugs: tuple[str, ...]) -> bool:
+    """Whether every slug is a tag's: when one is not, nothing can match all of them."""
+    wanted = set(slugs)
+    return not wanted or Tag.objects.filter(slug__in=wanted).count() == len(wanted)
 
 
 def tiered(

@@ -111,13 +111,66 @@ def _nearest_line(lines: dict[str, int], path: str) -> int | None:
     return lines.get("")
 
 
+# An export nests six levels deep; far deeper is no export, and would exhaust the stack of
+# the parser or of `line_numbers`.
+MAX_DEPTH = 32
+
+
 def parse(text: str) -> Any:
     try:
-        return json.loads(text)
+        raw = json.loads(text)
     except json.JSONDecodeError as error:
         raise ImportInvalid(
             [Problem("", f"not valid JSON: {error.msg} (column {error.colno})", error.lineno)]
         ) from error
+    except RecursionError as error:
+        raise ImportInvalid([Problem("", too_deep())]) from error
+    problems = unstorable_text(raw)
+    if problems:
+        raise ImportInvalid(with_lines(problems, text))
+    return raw
+
+
+def too_deep() -> str:
+    return f"nested more than {MAX_DEPTH} levels deep; an export is never nested like this"
+
+
+def unstorable_text(raw: Any) -> list[Problem]:
+    """Values no database can store: NUL characters and lone surrogates (PostgreSQL refuses
+    both, SQLite would keep a NUL that then breaks export). Nesting past `MAX_DEPTH` raises
+    `ImportInvalid` at once.
+
+    Walked with a stack of its own rather than by recursion, so no document can exhaust it.
+    """
+    problems: list[Problem] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(raw, ())]
+    while stack:
+        value, location = stack.pop()
+        if len(location) > MAX_DEPTH:
+            # Reported alone, without a line: finding it would walk the depth recursively.
+            raise ImportInvalid([Problem(json_path(location[:MAX_DEPTH]), too_deep())])
+        if isinstance(value, dict):
+            for key, item in value.items():
+                problems += text_problems(key, location, "a key")
+                stack.append((item, (*location, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*location, i)) for i, item in enumerate(value))
+        else:
+            problems += text_problems(value, location, "text")
+    return sorted(problems, key=lambda problem: problem.path)
+
+
+def text_problems(value: Any, location: tuple[str | int, ...], what: str) -> list[Problem]:
+    if not isinstance(value, str):
+        return []
+    where = json_path(location)
+    if "\x00" in value:
+        return [Problem(where, f"{what} with a NUL character (\\u0000), which cannot be stored")]
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return [Problem(where, f"{what} with a lone surrogate (\\ud800–\\udfff), not a character")]
+    return []
 
 
 def validate(text: str) -> Plan:
