@@ -75,6 +75,7 @@ class BaseEntryAdmin(MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin)
             *structure,
             *addresses,
             (_("Tags and links"), {"fields": link_fields}),
+            (_("Search"), {"fields": ("search_phrases",)}),
             (_("Source"), {"fields": ("source", "source_locator")}),
             (
                 _("Publishing and review"),
