@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kb",
     "kb.feedback",
     "kb.paths",
+    "kb.misslog",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,11 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# The miss log (kb/misslog) keeps searches this many days.
+PRAVILA_MISSLOG_DAYS = int(os.environ.get("PRAVILA_MISSLOG_DAYS", "90"))
+if PRAVILA_MISSLOG_DAYS < 1:
+    raise ImproperlyConfigured("PRAVILA_MISSLOG_DAYS must be a whole number of days, at least 1.")
 
 LOGGING = {
     "version": 1,
