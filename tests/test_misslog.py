@@ -4,6 +4,7 @@ failures that never reach the search, purging, and the admin where editors fix a
 import datetime
 import logging
 import re
+import uuid
 from io import StringIO
 from types import SimpleNamespace
 
@@ -73,7 +74,7 @@ def test_a_record_holds_no_personal_data(editor_client, entry):
     page_search(editor_client, "сотрудник", HTTP_X_FORWARDED_FOR="10.1.2.3")
     fields = {f.name for f in SearchRecord._meta.get_fields()}
     assert fields == {
-        "id", "query", "result_count", "source", "opened_entry", "opened_at", "resolved_at",
+        "id", "key", "query", "result_count", "source", "opened_entry", "opened_at", "resolved_at",
         "created_at",
     }  # fmt: skip
     assert SearchRecord.objects.get().query == "сотрудник"
@@ -85,13 +86,13 @@ def test_the_result_opened_is_recorded_through_its_link(client, entry):
     record = SearchRecord.objects.get()
     links = result_links(html)
     assert len(links) == 2
-    assert all(link.startswith(f"/search/open/{record.pk}/") for link in links)
+    assert all(link.startswith(f"/search/open/{record.key}/") for link in links)
 
-    response = client.get(f"/search/open/{record.pk}/{other.pk}/")
+    response = client.get(f"/search/open/{record.key}/{other.pk}/")
     assert response.status_code == 302
     assert response["Location"] == other.get_absolute_url()
     assert "no-cache" in response["Cache-Control"]
-    client.get(f"/search/open/{record.pk}/{entry.pk}/")  # only the first opening counts
+    client.get(f"/search/open/{record.key}/{entry.pk}/")  # only the first opening counts
     record.refresh_from_db()
     assert record.opened_entry == other and record.opened_at is not None
 
@@ -106,12 +107,24 @@ def test_the_api_gives_links_that_record_the_opening(client, entry):
 
 def test_bad_opening_links_never_fail_and_never_lead_to_drafts(client, entry):
     draft = make_entry(Kind.SITUATION, title="Черновик", status=Status.DRAFT)
-    assert client.get(f"/search/open/999999/{entry.pk}/").status_code == 302
-    assert client.get(f"/search/open/1/{draft.pk}/").status_code == 404
-    assert client.get("/search/open/1/999999/").status_code == 404
-    assert client.get(f"/search/open/1/{'9' * 30}/").status_code == 404
-    assert client.post(f"/search/open/1/{entry.pk}/").status_code == 405
+    key = uuid.uuid4()
+    assert client.get(f"/search/open/{key}/{entry.pk}/").status_code == 302
+    assert client.get(f"/search/open/{key}/{draft.pk}/").status_code == 404
+    assert client.get(f"/search/open/{key}/999999/").status_code == 404
+    assert client.get(f"/search/open/{key}/{'9' * 30}/").status_code == 404
+    assert client.get(f"/search/open/1/{entry.pk}/").status_code == 404
+    assert client.post(f"/search/open/{key}/{entry.pk}/").status_code == 405
     assert not SearchRecord.objects.filter(opened_at__isnull=False).exists()
+
+
+def test_a_search_in_a_request_is_written_once_its_response_is_sent():
+    services.start_request()
+    key = services.record_search("Касса зависла", 0, "page")
+    assert not SearchRecord.objects.exists()  # the staff member is not kept waiting
+    services.finish_request()
+    assert SearchRecord.objects.get().key == key
+    services.record_search("касса", 0, "api")  # outside a request: at once
+    assert SearchRecord.objects.count() == 2
 
 
 def test_a_failing_write_is_logged_and_the_search_answers(client, entry, monkeypatch, caplog):
@@ -123,9 +136,11 @@ def test_a_failing_write_is_logged_and_the_search_answers(client, entry, monkeyp
     with caplog.at_level(logging.ERROR, logger="kb.misslog.services"):
         html = page_search(client, "сотрудник")
         api = client.get("/api/v1/search/", {"q": "сотрудник"})
-    assert result_links(html) == [entry.get_absolute_url()]  # plain links, nothing to record
+    (link,) = result_links(html)
     hit = api.json()["results"][0]
-    assert api.status_code == 200 and hit["open_url"] == hit["url"]
+    assert api.status_code == 200 and hit["url"] == entry.get_absolute_url()
+    for url in (link, hit["open_url"]):  # the links still lead to the entry
+        assert client.get(url)["Location"] == entry.get_absolute_url()
     assert len([r for r in caplog.records if "could not record" in r.getMessage()]) == 2
     assert not SearchRecord.objects.exists()
 
@@ -136,7 +151,7 @@ def test_a_failing_opening_is_logged_and_the_entry_opens(client, entry, monkeypa
 
     monkeypatch.setattr(SearchRecord.objects, "filter", fail)
     with caplog.at_level(logging.ERROR, logger="kb.misslog.services"):
-        response = client.get(f"/search/open/1/{entry.pk}/")
+        response = client.get(f"/search/open/{uuid.uuid4()}/{entry.pk}/")
     assert response.status_code == 302
     assert "could not record an opened result" in caplog.text
 
@@ -216,7 +231,7 @@ def test_editors_see_missed_queries_grouped_counted_newest_first(client, editor_
     old_record(3, "курьер потерялся")
     search_as_staff(client, "касса зависла", "Касса   зависла", "сотрудник")
     record = SearchRecord.objects.filter(query="сотрудник").get()
-    client.get(f"/search/open/{record.pk}/{entry.pk}/")  # found and opened: not a miss
+    client.get(f"/search/open/{record.key}/{entry.pk}/")  # found and opened: not a miss
     search_as_staff(client, "телефон молчит")  # found, nothing opened
 
     response = editor_client.get(LIST_URL)

@@ -2,6 +2,7 @@
 was opened. Nothing about who searched: no user, no address, no session."""
 
 import datetime
+import uuid
 from typing import ClassVar
 
 from django.db import models
@@ -54,6 +55,9 @@ class SearchRecordQuerySet(models.QuerySet):
 class SearchRecord(models.Model):
     """One search from the search page or the API (suggestions while typing are not searches)."""
 
+    # What result links carry: known before the row is written (after the response is sent),
+    # and not guessable, so nobody can mark another's search as opened.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     query = models.CharField(_("query"), max_length=QUERY_MAX_LENGTH)
     result_count = models.PositiveIntegerField(_("results"))
     source = models.CharField(_("from"), max_length=10, choices=Source.choices)

@@ -1,15 +1,19 @@
 """Recording searches and openings, purging old ones, and the two fixes editors apply.
 
-Recording is a side line of a search: it runs in a savepoint of its own, and any failure is
-logged and swallowed, so a search always answers whatever happens to the log.
+Recording is a side line of a search. A search made while serving a request is written after
+the response has gone out (when the server closes it: `request_finished`), so the staff member
+never waits for the log; outside a request it is written at once. Either way the write runs in
+a savepoint of its own, and any failure is logged and swallowed.
 """
 
 import logging
 import time
+import uuid
+from contextvars import ContextVar
 
 import reversion
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -23,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 PURGE_EVERY_SECONDS = 3600  # opportunistic purges: at most one per process per hour
 _last_purge: float | None = None
+# The searches of the request being served, written when its response is closed; None outside
+# a request (or where the request's context is not this one), where searches are written at once.
+_pending: ContextVar[list[SearchRecord] | None] = ContextVar("misslog_pending", default=None)
 
 
 def normalise(text: str) -> str:
@@ -38,28 +45,52 @@ def query_words(query: str) -> list[str]:
     return list(dict.fromkeys(w for w in words(query) if w not in STOP_WORDS and not w.isdigit()))
 
 
-def record_search(text: str, result_count: int, source: Source) -> int | None:
-    """Log a search; its id, or None when there was nothing to log or the log failed."""
+def record_search(text: str, result_count: int, source: Source) -> uuid.UUID | None:
+    """Log a search; the key its result links carry, or None when there is nothing to log."""
     query = normalise(text)
     if not query:
         return None
+    record = SearchRecord(query=query, result_count=result_count, source=source)
+    pending = _pending.get()
+    if pending is None:
+        write([record])
+    else:
+        pending.append(record)
+    return record.key
+
+
+def write(records: list[SearchRecord]) -> None:
     try:
         with transaction.atomic():
-            record = SearchRecord.objects.create(
-                query=query, result_count=result_count, source=source
-            )
+            SearchRecord.objects.bulk_create(records)
     except Exception:
         logger.exception("The miss log could not record a search; the search went on.")
-        return None
+        return
     maybe_purge()
-    return record.pk
 
 
-def record_opening(record_id: int, entry: Entry) -> None:
+def start_request(**kwargs: object) -> None:
+    """`request_started`: searches of this request wait for its response to be sent."""
+    _pending.set([])
+
+
+def finish_request(**kwargs: object) -> None:
+    """`request_finished` (the response has been sent and closed): write its searches."""
+    records = _pending.get()
+    _pending.set(None)
+    if records:
+        # Django has closed the request's connection by now; close the one the write opens.
+        opened_here = connection.connection is None
+        write(records)
+        if opened_here:
+            connection.close()
+
+
+def record_opening(key: uuid.UUID, entry: Entry) -> None:
     """Note which result of a search was opened (the first one opened counts)."""
     try:
         with transaction.atomic():
-            SearchRecord.objects.filter(pk=record_id, opened_at__isnull=True).update(
+            SearchRecord.objects.filter(key=key, opened_at__isnull=True).update(
                 opened_entry=entry, opened_at=timezone.now()
             )
     except Exception:

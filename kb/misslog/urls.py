@@ -5,5 +5,5 @@ from kb.misslog import views
 app_name = "misslog"
 
 urlpatterns = [
-    path("search/open/<int:record>/<int:entry>/", views.open_result, name="open"),
+    path("search/open/<uuid:key>/<int:entry>/", views.open_result, name="open"),
 ]

@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+import uuid
 from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
@@ -52,6 +53,7 @@ class Migration(migrations.Migration):
             name='SearchRecord',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ('query', models.CharField(max_length=200, verbose_name='query')),
                 ('result_count', models.PositiveIntegerField(verbose_name='results')),
                 ('source', models.CharField(choices=[('page', 'search page'), ('api', 'API')], max_length=10, verbose_name='from')),
