@@ -257,6 +257,18 @@ def test_editors_see_missed_queries_grouped_counted_newest_first(client, editor_
     )
 
 
+def test_single_searches_cannot_be_edited_added_or_deleted(editor_client, entry):
+    search_as_staff(editor_client, "касса")
+    record = SearchRecord.objects.get()
+    change = editor_client.post(
+        f"{LIST_URL}{record.pk}/change/", {"query": "другое", "result_count": 5}
+    )
+    assert change.status_code in (302, 403)
+    assert SearchRecord.objects.get().query == "касса"
+    assert editor_client.get(f"{LIST_URL}add/").status_code == 403
+    assert editor_client.post(f"{LIST_URL}{record.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
 def test_the_log_is_for_editors_only(client, entry):
     staff = User.objects.create_user("staff", password="x-pass-123", is_staff=True)
     client.force_login(staff)

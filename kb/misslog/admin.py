@@ -72,6 +72,10 @@ class SearchRecordAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The right to fix queries; a single logged search is never edited.
+        return obj is None and super().has_change_permission(request)
+
     def get_urls(self) -> list:
         fix = path(
             "fix/", self.admin_site.admin_view(self.fix_view), name="misslog_searchrecord_fix"
