@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from kb.feedback.models import Vote
+from kb.misslog.models import SearchRecord
 from kb.models import Entry, Kind, Response, Situation, Source, Synonym, Tag
 from kb.paths.models import Path, PathEntry
 from tests.factories import make_entry, make_source
@@ -24,6 +25,7 @@ def content():
     Vote.objects.create(step=situation.responses.get(), helped=False, comment="Не помогло")
     path = Path.objects.create(title="Первая неделя")
     PathEntry.objects.create(path=path, entry=situation, position=1)
+    SearchRecord.objects.create(query="клиент плачет", result_count=0, source="page")
     return situation
 
 
