@@ -19,8 +19,7 @@ from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
 from kb import search
 from kb.misslog.models import Source as SearchSource
-from kb.misslog.services import record_search
-from kb.misslog.templatetags.misslog import result_url
+from kb.misslog.services import record_search, result_url
 from kb.models import Entry, Kind, Source, Status
 from kb.paths.api import router as paths_router
 from kb.views import clean_query, tag_cloud

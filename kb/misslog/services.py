@@ -14,6 +14,7 @@ from contextvars import ContextVar
 import reversion
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -84,6 +85,13 @@ def finish_request(**kwargs: object) -> None:
         write(records)
         if opened_here:
             connection.close()
+
+
+def result_url(hit: search.Hit, key: uuid.UUID | None) -> str:
+    """A result's link: through the miss log when the search was recorded, else the entry's."""
+    if not key:
+        return hit.url
+    return reverse("misslog:open", args=[key, hit.document.entry_id])
 
 
 def record_opening(key: uuid.UUID, entry: Entry) -> None:
