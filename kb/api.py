@@ -18,6 +18,8 @@ from ninja.renderers import JSONRenderer
 from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
 from kb import search
+from kb.misslog.models import Source as SearchSource
+from kb.misslog.services import record_search, result_url
 from kb.models import Entry, Kind, Source, Status
 from kb.paths.api import router as paths_router
 from kb.views import clean_query, tag_cloud
@@ -472,6 +474,13 @@ class SearchHitOut(Schema):
     url: str
     snippet: str = Field(..., description="HTML, escaped, with the matched words in <mark>.")
     score: float = Field(..., description="Higher is better; comparable within one response.")
+    open_url: str = Field(
+        ...,
+        description=(
+            "The entry through the miss log: following it instead of `url` tells editors which "
+            "result of the search was useful. It redirects to `url`."
+        ),
+    )
 
 
 class SearchOut(Schema):
@@ -513,20 +522,22 @@ def hit_out(hit: search.Hit, with_snippet: bool = True) -> dict[str, Any]:
     summary="Search published entries, best first",
 )
 def search_entries(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any]:
+    query = clean_query(filters.q)
     results = search.search(
-        clean_query(filters.q),
+        query,
         kind=filters.kind,
         tags=tuple(dict.fromkeys(filters.tag)),
         page=filters.page,
         per_page=filters.per_page,
     )
+    record = record_search(query, results.total, SearchSource.API)
     return {
         "query": results.query,
         "total": results.total,
         "total_is_estimate": results.total_is_estimate,
         "page": results.page,
         "per_page": results.per_page,
-        "results": [hit_out(hit) for hit in results.hits],
+        "results": [{**hit_out(hit), "open_url": result_url(hit, record)} for hit in results.hits],
         "suggestion": results.suggestion,
     }
 

@@ -60,6 +60,8 @@ SNAPSHOT_FIELDS = (
     "say",
     "avoid",
     "escalation",
+    # Versions recorded before search phrases existed read as empty too.
+    "search_phrases",
 )
 
 
@@ -186,6 +188,7 @@ FIELD_LABELS = {
     "say": gettext_lazy("Phrases to use"),
     "avoid": gettext_lazy("Phrases to avoid"),
     "escalation": gettext_lazy("When to hand over"),
+    "search_phrases": gettext_lazy("Search phrases"),
     "status": gettext_lazy("Status"),
     "source_id": gettext_lazy("Source"),
     "source_locator": gettext_lazy("Place in the source"),
@@ -206,6 +209,7 @@ DIFF_ORDER = (
     "say",
     "avoid",
     "escalation",
+    "search_phrases",
     "tags",
     "basis",
     "examples",
@@ -259,6 +263,7 @@ def readable(snapshots: Iterable[EntrySnapshot]) -> list[dict[str, str]]:
                 "say": f.get("say") or "",
                 "avoid": f.get("avoid") or "",
                 "escalation": f.get("escalation") or "",
+                "search_phrases": f.get("search_phrases") or "",
                 "status": choice(Status, f.get("status")),
                 "source_id": sources.get(f.get("source_id"), "") if f.get("source_id") else "",
                 "source_locator": f.get("source_locator") or "",
@@ -321,7 +326,7 @@ def apply_snapshot(entry: Entry, snapshot: EntrySnapshot) -> Entry:
 
     for name, value in snapshot.fields.items():
         # A field the version did not record (it did not exist yet) is empty, not NULL.
-        if value is None and name in STRUCTURE_FIELDS:
+        if value is None and name in (*STRUCTURE_FIELDS, "search_phrases"):
             value = ""
         setattr(entry, name, value)
     # What was deleted since cannot come back through a link; drop the link instead.

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kb.paths",
     "axes",
     "csp",
+    "kb.misslog",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +277,11 @@ PRAVILA_PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
     "display-capture=(), browsing-topics=()"
 )
+
+# The miss log (kb/misslog) keeps searches this many days.
+PRAVILA_MISSLOG_DAYS = int(os.environ.get("PRAVILA_MISSLOG_DAYS", "90"))
+if PRAVILA_MISSLOG_DAYS < 1:
+    raise ImproperlyConfigured("PRAVILA_MISSLOG_DAYS must be a whole number of days, at least 1.")
 
 LOGGING = {
     "version": 1,

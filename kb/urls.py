@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include((kb_patterns, "kb"))),
     path("feedback/", include("kb.feedback.urls")),
     path("", include("kb.paths.urls")),
+    path("", include("kb.misslog.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

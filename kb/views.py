@@ -25,6 +25,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from kb import search
 from kb.links import absolute_url, entry_for_url, path_for_url
+from kb.misslog.models import Source as SearchSource
+from kb.misslog.services import record_search
 from kb.models import KIND_PLURALS, Entry, Kind, Source, Status, Tag
 from kb.paths.models import Path
 from kb.search.drafts import drafts_matching
@@ -301,6 +303,8 @@ class SearchView(TemplateView):
                 facets=True,
             )
             page_obj = Paginator(SearchPage(results), self.page_size).page(results.page)
+            # Result links lead through the miss log, which notes the one opened.
+            context["search_record"] = record_search(query, results.total, SearchSource.PAGE)
             tags = {t.slug: t for t in Tag.objects.filter(slug__in=list(results.tag_counts))}
             for slug, count in results.tag_counts.items():
                 tags[slug].entry_count = count

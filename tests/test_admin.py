@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kb.feedback.models import Vote
+from kb.misslog.models import SearchRecord
 from kb.models import Entry, Kind, Response, Situation, Source, Synonym, Tag
 from kb.paths.models import Path, PathEntry
 from tests.factories import make_entry, make_source
@@ -31,6 +32,7 @@ def content():
     AccessFailureLog.objects.create(
         username="someone", ip_address="127.0.0.1", path_info="/accounts/login/"
     )
+    SearchRecord.objects.create(query="клиент плачет", result_count=0, source="page")
     return situation
 
 

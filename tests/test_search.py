@@ -245,7 +245,7 @@ def test_the_api_returns_the_documented_shape(client, seeded):
         "query", "total", "total_is_estimate", "page", "per_page", "results", "suggestion"
     }  # fmt: skip
     first = data["results"][0]
-    assert set(first) == {"kind", "kind_label", "title", "url", "snippet", "score"}
+    assert set(first) == {"kind", "kind_label", "title", "url", "snippet", "score", "open_url"}
     assert first["title"] == "Клиент умер" and first["kind"] == "situation"
     assert client.get(first["url"]).status_code == 200
     assert data["suggestion"] is None

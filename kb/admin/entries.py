@@ -93,6 +93,7 @@ class BaseEntryAdmin(
         "structure",
         "details",
         "links",
+        "search",
         "source",
         "publishing",
         "addresses",

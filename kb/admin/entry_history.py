@@ -43,7 +43,7 @@ class EntryAdminForm(forms.ModelForm):
             # Short lists and one paragraph: small boxes, so the steps stay near.
             **{
                 name: forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"})
-                for name in ("signals", "say", "avoid", "escalation")
+                for name in ("signals", "say", "avoid", "escalation", "search_phrases")
             },
         }
 

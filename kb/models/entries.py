@@ -16,7 +16,7 @@ from taggit.managers import TaggableManager
 from kb.markdown import render_markdown
 from kb.models.choices import KIND_PLURALS, SLUG_MAX_LENGTH, Kind, Status
 from kb.models.taxonomy import NormalizedTagManager, Source, Tag, TaggedEntry
-from kb.text import make_slug, split_lines, unique_slug
+from kb.text import make_slug, split_lines, squash_whitespace, unique_slug
 
 # The structured parts of a situation kept as lists, one item per line (see `Entry.signals`).
 LIST_FIELDS = ("signals", "say", "avoid")
@@ -222,6 +222,17 @@ class Entry(models.Model):
             "account manager”), not a person's name."
         ),
     )
+    # Any kind: the words staff use for what the entry is about, which its text may not
+    # contain. Only search reads them (indexed with the title's weight); pages never show them.
+    search_phrases = models.TextField(
+        _("search phrases"),
+        blank=True,
+        validators=[validate_items],
+        help_text=_(
+            "How staff say it, one phrase per line, e.g. “не берёт трубку”. Not shown on the "
+            "page; search finds the entry by these as by its title."
+        ),
+    )
     examples = models.ManyToManyField(
         "self",
         verbose_name=_("cases that show it"),
@@ -299,7 +310,7 @@ class Entry(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.ensure_slug()
-        for name in LIST_FIELDS:
+        for name in (*LIST_FIELDS, "search_phrases"):
             setattr(self, name, "\n".join(split_lines(getattr(self, name))))
         self.escalation = self.escalation.strip()
         self.body_html = render_markdown(self.body)
@@ -410,6 +421,15 @@ class Entry(models.Model):
     @property
     def avoid_items(self) -> list[str]:
         return split_lines(self.avoid)
+
+    @property
+    def search_phrase_items(self) -> list[str]:
+        return split_lines(self.search_phrases)
+
+    def has_search_phrase(self, phrase: str) -> bool:
+        """Whether the phrase is already one of the entry's, ignoring case and spacing."""
+        wanted = squash_whitespace(phrase).lower()
+        return any(squash_whitespace(p).lower() == wanted for p in self.search_phrase_items)
 
     @property
     def has_structure(self) -> bool:

@@ -23,6 +23,8 @@ class SearchDocument(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     title = models.TextField()
+    # The entry's search phrases: indexed with the title's weight, never shown.
+    phrases = models.TextField(blank=True)
     summary = models.TextField(blank=True)
     steps = models.TextField(blank=True)
     tags = models.TextField(blank=True)

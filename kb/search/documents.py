@@ -19,13 +19,15 @@ def document_for(entry: Entry) -> SearchDocument:
     """The search document of a published entry (responses and tags prefetched).
 
     A situation's signals describe it as its summary does, so they weigh as the summary; its
-    phrases and hand-over say what to do, as its steps do, so they weigh as the steps.
+    phrases and hand-over say what to do, as its steps do, so they weigh as the steps. Search
+    phrases (any kind) name the entry as staff do, so they weigh as the title.
     """
     steps = [plain_text(step.text_html) for step in entry.responses.all()]
     return SearchDocument(
         entry=entry,
         kind=entry.kind,
         title=str(entry),
+        phrases=entry.search_phrases,
         summary="\n".join(filter(None, (entry.summary, entry.signals))),
         steps="\n".join(filter(None, (*steps, entry.say, entry.avoid, entry.escalation))),
         tags=", ".join(tag.name for tag in entry.tags.all()),
@@ -36,7 +38,14 @@ def document_for(entry: Entry) -> SearchDocument:
 def document_words(document: SearchDocument) -> set[str]:
     """The distinct indexed words of a document: what the typo corrector may suggest."""
     text = " ".join(
-        (document.title, document.summary, document.steps, document.tags, document.body)
+        (
+            document.title,
+            document.phrases,
+            document.summary,
+            document.steps,
+            document.tags,
+            document.body,
+        )
     )
     return {w for w in words(text) if w not in STOP_WORDS and len(w) <= 100}
 

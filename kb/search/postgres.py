@@ -1,7 +1,7 @@
 """PostgreSQL backend: a weighted `tsvector` per document, the built-in `russian` configuration.
 
-Title weighs A, summary, steps and tags B, body C; PostgreSQL stems both sides itself. "ё" is
-folded into "е" before stemming (the `russian` configuration does not).
+Title and search phrases weigh A, summary, steps and tags B, body C; PostgreSQL stems both
+sides itself. "ё" is folded into "е" before stemming (the `russian` configuration does not).
 """
 
 from collections.abc import Sequence
@@ -15,6 +15,7 @@ from kb.search.query import Alternative, Group
 TIERS = ("A", "B", "")
 VECTOR = (
     "setweight(to_tsvector('russian', translate(lower(title), 'ё', 'е')), 'A') || "
+    "setweight(to_tsvector('russian', translate(lower(phrases), 'ё', 'е')), 'A') || "
     "setweight(to_tsvector('russian', translate(lower(summary), 'ё', 'е')), 'B') || "
     "setweight(to_tsvector('russian', translate(lower(steps), 'ё', 'е')), 'B') || "
     "setweight(to_tsvector('russian', translate(lower(tags), 'ё', 'е')), 'B') || "

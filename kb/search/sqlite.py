@@ -34,12 +34,20 @@ def match_expression(groups: Sequence[Group], mode: str, tier: int = 2) -> str:
     return f"{columns} : ({expression})" if columns else expression
 
 
+def indexed_text(document: SearchDocument, column: str) -> str:
+    """A column's text; search phrases share the title's column, so they weigh as it does."""
+    if column == "title":
+        return f"{document.title}\n{document.phrases}"
+    return getattr(document, column)
+
+
 class SqliteBackend(Backend):
     id_column = f"{FTS_TABLE}.rowid"
 
     def write(self, documents: Sequence[SearchDocument]) -> None:
         rows = [
-            (d.pk, *(" ".join(stems(getattr(d, column))) for column in COLUMNS)) for d in documents
+            (d.pk, *(" ".join(stems(indexed_text(d, column))) for column in COLUMNS))
+            for d in documents
         ]
         with connection.cursor() as cursor:
             cursor.executemany(

@@ -37,10 +37,12 @@ class ImportReport:
 COMPARED = (
     "kind", "title", "number", "summary", "body", "lesson", "status", "source", "source_locator",
     "owner", "reviewed_on", "review_by", "tags", "basis", "see_also", "steps",
-    "examples", "signals", "say", "avoid", "escalation",
+    "examples", "signals", "say", "avoid", "escalation", "search_phrases",
 )  # fmt: skip
 # Compared as the knowledge base would store them.
-NORMALISED = {"owner", "tags", "reviewed_on", "review_by", *LIST_FIELDS, "escalation"}
+NORMALISED = {
+    "owner", "tags", "reviewed_on", "review_by", *LIST_FIELDS, "escalation", "search_phrases",
+}  # fmt: skip
 
 
 def incoming_record(item: EntryIn, owners: dict[str, Any]) -> dict[str, Any]:
@@ -55,6 +57,7 @@ def incoming_record(item: EntryIn, owners: dict[str, Any]) -> dict[str, Any]:
         "examples": sorted(item.examples),
         **{name: split_lines("\n".join(getattr(item, name))) for name in LIST_FIELDS},
         "escalation": item.escalation.strip(),
+        "search_phrases": split_lines("\n".join(item.search_phrases)),
     }
 
 
@@ -162,6 +165,7 @@ def _apply_entries(items: list[EntryIn], sources: dict[str, Source], report: Imp
         for name in LIST_FIELDS:
             setattr(entry, name, join_lines(getattr(item, name)))
         entry.escalation = item.escalation
+        entry.search_phrases = join_lines(item.search_phrases)
         entry.source = sources[item.source] if item.source else None
         entry.owner = owners.get(item.owner) if item.owner else None
         entry.reviewed_on, entry.review_by = item.reviewed_on, item.review_by

@@ -51,6 +51,7 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         "say": entry.say_items,
         "avoid": entry.avoid_items,
         "escalation": entry.escalation,
+        "search_phrases": entry.search_phrase_items,
         "steps": [
             {"anchor": step.anchor, "text": step.text}
             for step in sorted(entry.responses.all(), key=lambda s: (s.position, s.pk))

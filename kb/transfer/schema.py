@@ -108,6 +108,7 @@ class EntryIn(Strict):
     say: list[Item] = []
     avoid: list[Item] = []
     escalation: Annotated[StrictStr, Field(max_length=_max(Entry, "escalation"))] = ""
+    search_phrases: list[Item] = []
     steps: list[StepIn] = []
     created_at: Moment = None
     updated_at: Moment = None

@@ -1,0 +1,160 @@
+"""Recording searches and openings, purging old ones, and the two fixes editors apply.
+
+Recording is a side line of a search. A search made while serving a request is written after
+the response has gone out (when the server closes it: `request_finished`), so the staff member
+never waits for the log; outside a request it is written at once. Either way the write runs in
+a savepoint of its own, and any failure is logged and swallowed.
+"""
+
+import logging
+import time
+import uuid
+from contextvars import ContextVar
+
+import reversion
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from kb import search
+from kb.misslog import conf
+from kb.misslog.models import QUERY_MAX_LENGTH, SearchRecord, Source
+from kb.models import Entry, Synonym
+from kb.search.russian import STOP_WORDS, words
+
+logger = logging.getLogger(__name__)
+
+PURGE_EVERY_SECONDS = 3600  # opportunistic purges: at most one per process per hour
+_last_purge: float | None = None
+# The searches of the request being served, written when its response is closed; None outside
+# a request (or where the request's context is not this one), where searches are written at once.
+_pending: ContextVar[list[SearchRecord] | None] = ContextVar("misslog_pending", default=None)
+
+
+def normalise(text: str) -> str:
+    """The query as the log groups it: its words only (letters and digits, lower case, "ё" as
+    "е"), single-spaced, at most `QUERY_MAX_LENGTH` characters. Punctuation, control
+    characters and NUL cannot survive it."""
+    normalised = " ".join(words(text))[:QUERY_MAX_LENGTH]
+    return normalised.rsplit(" ", 1)[0] if len(normalised) == QUERY_MAX_LENGTH else normalised
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a logged query an editor may add to a synonym group."""
+    return list(dict.fromkeys(w for w in words(query) if w not in STOP_WORDS and not w.isdigit()))
+
+
+def record_search(text: str, result_count: int, source: Source) -> uuid.UUID | None:
+    """Log a search; the key its result links carry, or None when there is nothing to log."""
+    query = normalise(text)
+    if not query:
+        return None
+    record = SearchRecord(query=query, result_count=result_count, source=source)
+    pending = _pending.get()
+    if pending is None:
+        write([record])
+    else:
+        pending.append(record)
+    return record.key
+
+
+def write(records: list[SearchRecord]) -> None:
+    try:
+        with transaction.atomic():
+            SearchRecord.objects.bulk_create(records)
+    except Exception:
+        logger.exception("The miss log could not record a search; the search went on.")
+        return
+    maybe_purge()
+
+
+def start_request(**kwargs: object) -> None:
+    """`request_started`: searches of this request wait for its response to be sent."""
+    _pending.set([])
+
+
+def finish_request(**kwargs: object) -> None:
+    """`request_finished` (the response has been sent and closed): write its searches."""
+    records = _pending.get()
+    _pending.set(None)
+    if records:
+        # Django has closed the request's connection by now; close the one the write opens.
+        opened_here = connection.connection is None
+        write(records)
+        if opened_here:
+            connection.close()
+
+
+def result_url(hit: search.Hit, key: uuid.UUID | None) -> str:
+    """A result's link: through the miss log when the search was recorded, else the entry's."""
+    if not key:
+        return hit.url
+    return reverse("misslog:open", args=[key, hit.document.entry_id])
+
+
+def record_opening(key: uuid.UUID, entry: Entry) -> None:
+    """Note which result of a search was opened (the first one opened counts)."""
+    try:
+        with transaction.atomic():
+            SearchRecord.objects.filter(key=key, opened_at__isnull=True).update(
+                opened_entry=entry, opened_at=timezone.now()
+            )
+    except Exception:
+        logger.exception("The miss log could not record an opened result.")
+
+
+def purge(days: int | None = None) -> int:
+    """Delete searches older than `days` (the setting by default); how many were deleted."""
+    deleted, _ = SearchRecord.objects.older_than(
+        conf.retention_days() if days is None else days
+    ).delete()
+    return deleted
+
+
+def maybe_purge() -> None:
+    """Purge now and then while recording, so the log stays bounded without a scheduler."""
+    global _last_purge
+    now = time.monotonic()
+    if _last_purge is not None and now - _last_purge < PURGE_EVERY_SECONDS:
+        return
+    _last_purge = now
+    try:
+        with transaction.atomic():
+            purge()
+    except Exception:
+        logger.exception("The miss log could not purge old searches.")
+
+
+def resolve(query: str) -> int:
+    """Mark every search of the query so far as fixed: it leaves the list until it misses again."""
+    return SearchRecord.objects.unresolved().filter(query=query).update(resolved_at=timezone.now())
+
+
+@transaction.atomic
+def add_word_to_synonyms(query: str, word: str, group: Synonym) -> Synonym:
+    """Add a word of the query to a synonym group, and mark the query fixed."""
+    group.words = f"{group.words}, {word}"
+    group.save()
+    search.forget_synonyms()
+    resolve(query)
+    return group
+
+
+@transaction.atomic
+def add_search_phrase(query: str, entry: Entry, user: AbstractBaseUser | None) -> Entry:
+    """Add the query to an entry's search phrases (recorded in its history, indexed at once),
+    and mark the query fixed."""
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if not entry.has_search_phrase(query):
+        entry.search_phrases = "\n".join([*entry.search_phrase_items, query])
+        with reversion.create_revision():
+            reversion.set_user(user)
+            reversion.set_comment(
+                gettext("Search phrase “%(phrase)s” added from the miss log") % {"phrase": query}
+            )
+            entry.save()
+        search.index_entries([entry.pk])
+    resolve(query)
+    return entry

@@ -1,0 +1,53 @@
+"""The miss log in a real Chromium: a search that finds nothing shows up for the editor, who
+fixes it in the admin by picking an entry; then the same search finds that entry and opening it
+is recorded."""
+
+import pytest
+from django.contrib.auth.models import User
+
+from kb import search
+from kb.misslog.models import SearchRecord
+from kb.models import Kind
+from tests.factories import make_entry
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+QUERY = "не берёт трубку"
+TITLE = "Сотрудник не вышел на связь"
+
+
+def test_an_editor_fixes_a_missed_search_and_it_then_finds_the_entry(page):
+    entry = make_entry(Kind.SITUATION, title=TITLE, summary="С утра его нет на месте.")
+    make_entry(Kind.SITUATION, title="Клиент опоздал", summary="Пришёл на час позже.")
+    search.rebuild_index()
+    User.objects.create_superuser("lead", password="pass-lead-123")
+
+    page.goto(f"/search/?q={QUERY}")
+    assert "ничего не нашлось" in page.get_by_role("status").inner_text()
+
+    page.goto("/admin/login/?next=/admin/misslog/searchrecord/")
+    page.fill("#id_username", "lead")
+    page.fill("#id_password", "pass-lead-123")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/misslog/searchrecord/")
+    row = page.locator("#missed-queries tbody tr", has_text="не берет трубку")
+    assert row.locator("td").nth(1).inner_text() == "1"  # found nothing once
+    row.get_by_role("link", name="Исправить").click()
+
+    page.wait_for_url("**/admin/misslog/searchrecord/fix/**")
+    form = page.locator("#fix-phrase")
+    form.locator(".select2-selection").click()
+    page.locator(".select2-search__field").fill("вышел")
+    page.locator(".select2-results__option", has_text=TITLE).click()
+    form.get_by_role("button", name="Добавить как поисковую фразу").click()
+    page.wait_for_url("**/admin/misslog/searchrecord/")
+    assert "теперь находит 1 запись" in page.locator(".messagelist").inner_text()
+    assert page.locator("#missed-queries").count() == 0  # fixed: off the list
+
+    page.goto(f"/search/?q={QUERY}")
+    results = page.locator(".search-results .entry-card__title a")
+    assert results.all_inner_texts() == [TITLE]
+    results.first.click()
+    page.wait_for_url(f"**{entry.get_absolute_url()}")
+    assert page.get_by_role("heading", level=1).inner_text() == TITLE
+    assert SearchRecord.objects.filter(opened_entry=entry).count() == 1
