@@ -171,7 +171,8 @@ def test_hostile_input_is_safe_in_the_log_and_the_admin(client, admin_client):
         page_search(client, text)
         assert client.get("/api/v1/search/", {"q": text}).status_code == 200
         fix = admin_client.get(FIX_URL, {"q": text})
-        assert fix.status_code in (200, 302)
+        # The admin refuses a NUL byte in any query string with a plain 400 (kb.admin.parameters).
+        assert fix.status_code in ((400,) if "\x00" in text else (200, 302))
         assert "<script>alert" not in fix.content.decode()
         post = admin_client.post(FIX_URL, {"q": text, "action": "phrase", "entry": "\x00"})
         assert post.status_code in (200, 302)

@@ -125,6 +125,7 @@ class BaseEntryAdmin(
             link_fields = (*link_fields, "examples")
         sections["main"] = (None, {"fields": main_fields})
         sections["links"] = (_("Tags and links"), {"fields": link_fields})
+        sections["search"] = (_("Search"), {"fields": ("search_phrases",)})
         sections["source"] = (_("Source"), {"fields": ("source", "source_locator")})
         publishing = ("status", "owner", "reviewed_on", "review_by")
         if obj is not None:
