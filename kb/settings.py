@@ -66,11 +66,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so that a cached page costs no session, language or CSRF work (kb/caching.py).
+    "kb.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kb.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kb.caching.SessionlessAnonymousMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -109,6 +112,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache: Redis when CACHE_URL names it (redis://host:port/db), shared by every process;
+# else this process's memory. See kb/caching.py for what is cached and how edits show at once.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL and not re.match(r"rediss?://", CACHE_URL):
+    raise ImproperlyConfigured("CACHE_URL must be a Redis URL such as redis://127.0.0.1:6379/0.")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pravila"}
+}
+# Without a shared cache, processes learn of edits from this file's content.
+PRAVILA_CACHE_GENERATION_FILE = os.environ.get(
+    "PRAVILA_CACHE_GENERATION_FILE", str(BASE_DIR / "var" / "cache-generation")
+)
+# Whole pages for readers who are not signed in are kept this long at most (0: not at all).
+PRAVILA_PAGE_CACHE_SECONDS = int(os.environ.get("PRAVILA_PAGE_CACHE_SECONDS", "300"))
+# Views counted in the cache are written to the database at most this often (kb/viewcounts.py).
+PRAVILA_VIEW_COUNT_FLUSH_SECONDS = int(os.environ.get("PRAVILA_VIEW_COUNT_FLUSH_SECONDS", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

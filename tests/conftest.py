@@ -59,3 +59,17 @@ def fresh_search_caches():
     yield
     search.forget_lexicon()
     search.forget_synonyms()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings, tmp_path):
+    """Each test starts with an empty cache (Redis included, when CACHE_URL names it) and a
+    content generation of its own. View counts are written only when a test flushes them (the
+    flush after a response would otherwise add its queries to whichever test comes when due)."""
+    from django.core.cache import cache
+
+    settings.PRAVILA_CACHE_GENERATION_FILE = str(tmp_path / "cache-generation")
+    settings.PRAVILA_VIEW_COUNT_FLUSH_SECONDS = 0
+    cache.clear()
+    yield
+    cache.clear()
