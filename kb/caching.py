@@ -168,7 +168,8 @@ class SessionlessAnonymousMiddleware:
 
 
 class AnonymousPageCacheMiddleware:
-    """Whole pages for readers who are not signed in, per generation, host and full path.
+    """Whole pages for readers who are not signed in, per host and full path, while the
+    content generation they were made in is current.
 
     Only GET requests without a session or message cookie are served from the cache, and only
     200 responses that set no cookie, do not vary by cookie and are not private are stored.
@@ -183,19 +184,31 @@ class AnonymousPageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         try:
-            hit = cache.get(key)
+            current, hit = self.generation_and_page(key)
         except Exception:  # the cache is an optimisation: a cache outage must not fail pages
             logger.warning("Page cache unavailable", exc_info=True)
             return self.get_response(request)
-        if hit is not None:
-            return self.replay(hit)
+        if hit is not None and hit[0] == current:
+            return self.replay(hit[1])
         response = self.get_response(request)
-        if self.storable(request, response):
+        if current != UNAVAILABLE and self.storable(request, response):
             try:
-                cache.set(key, self.record(response), settings.PRAVILA_PAGE_CACHE_SECONDS)
+                record = (current, self.record(response))
+                cache.set(key, record, settings.PRAVILA_PAGE_CACHE_SECONDS)
             except Exception:
                 logger.warning("Page cache unavailable", exc_info=True)
         return response
+
+    @staticmethod
+    def generation_and_page(key: str) -> tuple[int, tuple | None]:
+        """The current generation and the page stored under `key` with the generation it was
+        made in: from Redis in one round trip. A page of an older generation is stale."""
+        if shared_cache():
+            found = cache.get_many([GENERATION_KEY, key])
+            if GENERATION_KEY in found:
+                return int(found[GENERATION_KEY]), found.get(key)
+            return generation(), None
+        return generation(), cache.get(key)
 
     @staticmethod
     def key_for(request: HttpRequest) -> str | None:
@@ -207,11 +220,8 @@ class AnonymousPageCacheMiddleware:
             address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         except Exception:  # a host not allowed: the normal path answers it (400)
             return None
-        current = generation()
-        if current == UNAVAILABLE:
-            return None
-        digest = hashlib.sha256(address.encode()).hexdigest()
-        return f"pravila:page:{current}:{digest}"
+        # One key per address, whatever the generation: a new page replaces the stale one.
+        return "pravila:page:" + hashlib.sha256(address.encode()).hexdigest()
 
     @staticmethod
     def storable(request: HttpRequest, response: HttpResponse) -> bool:

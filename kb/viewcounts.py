@@ -9,6 +9,7 @@ memory each process counts and flushes its own.
 """
 
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -72,10 +73,21 @@ def flush() -> int:
     return added
 
 
+class FlushClock:
+    """When this process last asked whether a flush is due: it asks the cache at most once a
+    second, not after every response."""
+
+    asked_at = float("-inf")
+
+
 def flush_if_due() -> bool:
     """Flush when no process has done so for the flush interval; whether this one did."""
     interval = settings.PRAVILA_VIEW_COUNT_FLUSH_SECONDS
-    if interval <= 0 or not cache.add(FLUSH_LOCK_KEY, 1, timeout=interval):
+    now = time.monotonic()
+    if interval <= 0 or now - FlushClock.asked_at < min(1.0, interval):
+        return False
+    FlushClock.asked_at = now
+    if not cache.add(FLUSH_LOCK_KEY, 1, timeout=interval):
         return False
     flush()
     return True
