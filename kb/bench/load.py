@@ -10,6 +10,7 @@ import os
 import secrets
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -236,6 +237,35 @@ def page_targets() -> list[Target]:
     ]
 
 
+def median_result(results: list[Result]) -> Result:
+    """A page's figures over the rounds: median rates and ratio, all errors and non-2xx."""
+    return Result(
+        target=results[0].target,
+        requests_per_second=statistics.median(r.requests_per_second for r in results),
+        p50_ms=statistics.median(r.p50_ms for r in results),
+        p99_ms=statistics.median(r.p99_ms for r in results),
+        errors=sum(r.errors for r in results),
+        non2xx=sum(r.non2xx for r in results),
+        ratio=statistics.median(r.ratio for r in results),
+    )
+
+
+def summary(per_page: dict[str, list[Result]], rounds: int) -> str:
+    lines = [
+        f"Median of {rounds} rounds (errors and non-2xx: totals)",
+        f"{'page':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'non-2xx':>8}"
+        f" {'× bare':>7}  {'ratios per round':<20} verdict",
+    ]
+    for results in per_page.values():
+        r = median_result(results)
+        each = " ".join(f"{x.ratio:.2f}" for x in results)
+        lines.append(
+            f"{r.target.name:<34} {r.requests_per_second:>8.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f}"
+            f" {r.errors:>7} {r.non2xx:>8} {r.ratio:>7.2f}  {each:<20} {verdict(r)}"
+        )
+    return "\n".join(lines)
+
+
 def verdict(result: Result) -> str:
     minimum = MINIMUM_RATIO.get(result.target.kind)
     clean = result.errors == 0 and result.non2xx == 0
@@ -246,7 +276,7 @@ def verdict(result: Result) -> str:
 
 def report(results: list[Result], bare_rps: float, label: str) -> str:
     lines = [
-        f"{label}: bare view {bare_rps:.0f} req/s (mean of the runs before and after the pages)",
+        f"{label}\nbare view {bare_rps:.0f} req/s (mean of its runs before and after the pages)",
         f"{'page':<34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'non-2xx':>8}"
         f" {'× bare':>7}  verdict",
     ]

@@ -22,6 +22,9 @@ class Command(BaseCommand):
             "--port", type=int, default=8140, help="The site's port; the bare view's is +1."
         )
         parser.add_argument(
+            "--rounds", type=int, default=1, help="Rounds of every URL; ratios per round."
+        )
+        parser.add_argument(
             "--no-page-cache",
             action="store_true",
             help="Serve every request from the database (PRAVILA_PAGE_CACHE_SECONDS=0), to see "
@@ -45,25 +48,35 @@ class Command(BaseCommand):
         logs = settings.BASE_DIR / "var"
         seconds, connections = options["seconds"], options["connections"]
         port, workers = options["port"], options["workers"]
+        rounds = options["rounds"]
+        per_page: dict[str, list[load.Result]] = {t.name: [] for t in targets}
+        clean = True
         with (
             load.gunicorn(env, port, workers, logs / "bench-site.log") as site,
             load.gunicorn(bare_env, port + 1, workers, logs / "bench-bare.log") as bare,
         ):
-            bare_view = load.Target("bare Django view", "/", "bare")
-            before = load.measure(wrk, bare, bare_view, seconds, connections)
-            results = [load.measure(wrk, site, t, seconds, connections) for t in targets]
-            after = load.measure(wrk, bare, bare_view, seconds, connections)
-        bare_rps = (before.requests_per_second + after.requests_per_second) / 2
-        for result in results:
-            result.ratio = result.requests_per_second / bare_rps
-        before.target = load.Target("bare Django view (before)", "/", "bare")
-        after.target = load.Target("bare Django view (after)", "/", "bare")
-        self.stdout.write(load.report([before, *results, after], bare_rps, self.label(options)))
-        missed = [r.target.name for r in results if load.verdict(r) != "ok"]
-        if missed or before.errors or after.errors:
+            for number in range(1, rounds + 1):
+                bare_view = load.Target("bare Django view (before)", "/", "bare")
+                before = load.measure(wrk, bare, bare_view, seconds, connections)
+                results = [load.measure(wrk, site, t, seconds, connections) for t in targets]
+                bare_view = load.Target("bare Django view (after)", "/", "bare")
+                after = load.measure(wrk, bare, bare_view, seconds, connections)
+                bare_rps = (before.requests_per_second + after.requests_per_second) / 2
+                for result in results:
+                    result.ratio = result.requests_per_second / bare_rps
+                    per_page[result.target.name].append(result)
+                clean = clean and not (before.errors or before.non2xx)
+                clean = clean and not (after.errors or after.non2xx)
+                label = f"Round {number}/{rounds} — {self.label(options)}"
+                self.stdout.write(load.report([before, *results, after], bare_rps, label) + "\n")
+        if rounds > 1:
+            self.stdout.write(load.summary(per_page, rounds) + "\n")
+        medians = [load.median_result(results) for results in per_page.values()]
+        missed = [r.target.name for r in medians if load.verdict(r) != "ok"]
+        if missed or not clean:
             self.stdout.write(self.style.WARNING("Targets missed: " + ", ".join(missed)))
         else:
-            self.stdout.write(self.style.SUCCESS("Every target met."))
+            self.stdout.write(self.style.SUCCESS("Every target met (median of the rounds)."))
 
     @staticmethod
     def label(options: dict) -> str:
