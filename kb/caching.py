@@ -16,7 +16,9 @@ no cookie that changes the page, so the page is the same for all of them. Anythi
 import hashlib
 import logging
 import os
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -54,7 +56,7 @@ def generation() -> int:
     the shared cache cannot be reached (nothing is cached then)."""
     if shared_cache():
         try:
-            value = cache.get(GENERATION_KEY)
+            value = read_shared_generation()
             if value is None:
                 # A fresh or flushed cache: any new number makes every older key unreachable.
                 cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
@@ -67,6 +69,35 @@ def generation() -> int:
         return int(generation_file().read_text() or 0)
     except (FileNotFoundError, ValueError):
         return 0
+
+
+class SharedGenerationReader:
+    """Reads the generation from Redis with one client kept per process.
+
+    Every request reads it, and Django's cache API builds a new Redis client object for each
+    operation, which costs as much as the read itself. Integers are stored by Django's Redis
+    cache as plain numbers, so a raw GET of the cache's own key reads the same value."""
+
+    client: Any = None
+    made_for: tuple[int, str] | None = None
+
+    @classmethod
+    def read(cls, location: str) -> int | None:
+        # A new client in a new process (after gunicorn's fork) or for another server.
+        if cls.client is None or cls.made_for != (os.getpid(), location):
+            import redis
+
+            cls.client, cls.made_for = redis.Redis.from_url(location), (os.getpid(), location)
+        value = cls.client.get(cache.make_and_validate_key(GENERATION_KEY))
+        return None if value is None else int(value)
+
+
+def read_shared_generation() -> int | None:
+    configured = settings.CACHES["default"]
+    location = configured.get("LOCATION")
+    if configured["BACKEND"].endswith(".RedisCache") and isinstance(location, str):
+        return SharedGenerationReader.read(location)
+    return cache.get(GENERATION_KEY)  # another shared cache: through Django's API
 
 
 def _write_generation() -> None:
@@ -167,6 +198,43 @@ class SessionlessAnonymousMiddleware:
         return self.get_response(request)
 
 
+class LocalPages:
+    """The pages this process served last, by key, at most `size` of them (least recently
+    used out first), each for `PRAVILA_PAGE_CACHE_SECONDS` as in the shared cache."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.pages: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple | None:
+        with self.lock:
+            kept = self.pages.get(key)
+            if kept is None:
+                return None
+            if kept[0] < time.monotonic():
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
+            return kept[1]
+
+    def put(self, key: str, page: tuple) -> None:
+        deadline = time.monotonic() + settings.PRAVILA_PAGE_CACHE_SECONDS
+        with self.lock:
+            self.pages[key] = (deadline, page)
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+
+
+_local_pages = LocalPages()
+forget_local_pages = _local_pages.clear
+
+
 class AnonymousPageCacheMiddleware:
     """Whole pages for readers who are not signed in, per host and full path, while the
     content generation they were made in is current.
@@ -195,6 +263,8 @@ class AnonymousPageCacheMiddleware:
             try:
                 record = (current, self.record(response))
                 cache.set(key, record, settings.PRAVILA_PAGE_CACHE_SECONDS)
+                if shared_cache():
+                    _local_pages.put(key, record)
             except Exception:
                 logger.warning("Page cache unavailable", exc_info=True)
         return response
@@ -202,13 +272,18 @@ class AnonymousPageCacheMiddleware:
     @staticmethod
     def generation_and_page(key: str) -> tuple[int, tuple | None]:
         """The current generation and the page stored under `key` with the generation it was
-        made in: from Redis in one round trip. A page of an older generation is stale."""
-        if shared_cache():
-            found = cache.get_many([GENERATION_KEY, key])
-            if GENERATION_KEY in found:
-                return int(found[GENERATION_KEY]), found.get(key)
-            return generation(), None
-        return generation(), cache.get(key)
+        made in (a page of an older generation is stale). With Redis, pages are also kept in
+        this process, so that a page read often costs one small read (the generation) only."""
+        current = generation()
+        if not shared_cache():
+            return current, cache.get(key)
+        local = _local_pages.get(key)
+        if local is not None and local[0] == current:
+            return current, local
+        found = cache.get(key)
+        if found is not None and found[0] == current:
+            _local_pages.put(key, found)
+        return current, found
 
     @staticmethod
     def key_for(request: HttpRequest) -> str | None:

@@ -68,12 +68,14 @@ def fresh_cache(settings, tmp_path):
     flush after a response would otherwise add its queries to whichever test comes when due)."""
     from django.core.cache import cache
 
-    from kb import viewcounts
+    from kb import caching, viewcounts
 
     settings.PRAVILA_CACHE_GENERATION_FILE = str(tmp_path / "cache-generation")
     settings.PRAVILA_VIEW_COUNT_FLUSH_SECONDS = 0
     cache.clear()
     viewcounts.discard_local_counts()
+    caching.forget_local_pages()
     yield
     cache.clear()
     viewcounts.discard_local_counts()
+    caching.forget_local_pages()
