@@ -1,9 +1,10 @@
 """Caching: a content generation that every edit bumps, data and whole pages cached under it.
 
-Every cached value's key carries the current *generation*, a number that changes whenever
-editors change content (entries, tags, synonyms, paths, the search index). An edit therefore
-never has to find and delete what it made stale: the next request in any process reads the
-new generation and misses the old keys, which expire on their own.
+Every cached value belongs to a *generation*, a number that changes whenever editors change
+content (entries, tags, synonyms, paths, the search index): data is keyed by it, pages are
+stored with it. An edit therefore never has to find and delete what it made stale: the next
+request in any process reads the new generation and ignores what was cached before, which
+expires on its own.
 
 The generation lives where every process sees it: in the shared cache when `CACHE_URL` names
 one (Redis), else in a small file under var/ (local memory is per process, the file is not).
