@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check messages seed clean
+.PHONY: run test lint format check messages seed clean bench-load
 
 # Re-install whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -42,6 +42,19 @@ seed: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages --locale ru --locale en --ignore '.venv/*' --no-obsolete
 	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+# Load benchmark (kb/bench): the site under gunicorn against a bare Django view, with wrk, on
+# SQLite, on PostgreSQL (BENCH_DATABASE_URL) and on PostgreSQL with Redis (BENCH_CACHE_URL).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pravila_bench
+BENCH_CACHE_URL ?= redis://127.0.0.1:6379/14
+BENCH_ARGS ?=
+bench-load: $(VENV)/.installed
+	$(PY) manage.py bench_pages $(BENCH_ARGS)
+	psql "$(BENCH_DATABASE_URL)" -c 'SELECT 1' >/dev/null 2>&1 \
+	  || createdb -h 127.0.0.1 -U postgres "$(notdir $(BENCH_DATABASE_URL))"
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py bench_pages $(BENCH_ARGS)
+	DATABASE_URL="$(BENCH_DATABASE_URL)" CACHE_URL="$(BENCH_CACHE_URL)" \
+	  $(PY) manage.py bench_pages $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

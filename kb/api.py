@@ -5,6 +5,7 @@ API (`/situations/klient-umer/`, `/e/12/`). Errors have one shape, `{"detail": .
 message for 404, the list of problems for 422 (bad parameters).
 """
 
+import hashlib
 import re
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, ClassVar, Literal
@@ -17,7 +18,7 @@ from ninja.errors import HttpError
 from ninja.renderers import JSONRenderer
 from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
-from kb import search
+from kb import caching, search
 from kb.misslog.models import Source as SearchSource
 from kb.misslog.services import record_search, result_url
 from kb.models import Entry, Kind, Source, Status
@@ -551,8 +552,14 @@ def suggest_entries(
     request: HttpRequest,
     q: Annotated[str, Query(description="The text typed so far.", examples=["сотруд"])] = "",
 ) -> dict[str, Any]:
-    results = search.suggest(clean_query(q) + (" " if q[-1:].isspace() else ""))
-    return {
-        "query": results.query,
-        "results": [hit_out(hit, with_snippet=False) for hit in results.hits],
-    }
+    text = clean_query(q) + (" " if q[-1:].isspace() else "")
+
+    def suggestions() -> dict[str, Any]:
+        results = search.suggest(text)
+        return {
+            "query": results.query,
+            "results": [hit_out(hit, with_snippet=False) for hit in results.hits],
+        }
+
+    # Asked at every key press, by every reader alike (published entries only): cached.
+    return caching.cached("suggest:" + hashlib.sha256(text.encode()).hexdigest(), suggestions)

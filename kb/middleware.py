@@ -5,28 +5,25 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 
 
 class ChosenLanguageMiddleware:
-    """Russian for everyone unless the reader picked another language with the switch.
+    """Russian for everyone unless the page's address asks for another language.
 
-    Django's LocaleMiddleware would follow the browser's Accept-Language and put an English
-    interface around Russian content; here only the language cookie (set by the switch at the
-    bottom of every page) changes the language.
+    The address alone decides: `/en/...` is English, every other address (those of the admin
+    and the API included) Russian. Django's LocaleMiddleware would follow the browser's
+    Accept-Language and put an English interface around Russian content, and a language
+    cookie would make every page vary by cookie, which no shared cache can keep.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in dict(settings.LANGUAGES):
-            language = settings.LANGUAGE_CODE
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
 

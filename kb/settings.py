@@ -72,12 +72,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so that a cached page costs no session, language or CSRF work (kb/caching.py).
+    "kb.caching.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kb.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kb.admin.parameters.AdminNulBytesMiddleware",
+    "kb.caching.SessionlessAnonymousMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -133,6 +136,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache: Redis when CACHE_URL names it (redis://host:port/db), shared by every process;
+# else this process's memory. See kb/caching.py for what is cached and how edits show at once.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL and not re.match(r"rediss?://", CACHE_URL):
+    raise ImproperlyConfigured("CACHE_URL must be a Redis URL such as redis://127.0.0.1:6379/0.")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pravila"}
+}
+# Without a shared cache, processes learn of edits from this file's content.
+PRAVILA_CACHE_GENERATION_FILE = os.environ.get(
+    "PRAVILA_CACHE_GENERATION_FILE", str(BASE_DIR / "var" / "cache-generation")
+)
+# Whole pages for readers who are not signed in are kept this long at most (0: not at all).
+PRAVILA_PAGE_CACHE_SECONDS = int(os.environ.get("PRAVILA_PAGE_CACHE_SECONDS", "300"))
+# Views counted in the cache are written to the database at most this often (kb/viewcounts.py).
+PRAVILA_VIEW_COUNT_FLUSH_SECONDS = int(os.environ.get("PRAVILA_VIEW_COUNT_FLUSH_SECONDS", "60"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -144,7 +166,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # PRAVILA_LOGIN_REQUIRED: only signed-in users read anything (kb/middleware.py); these paths
 # stay open (a path ending in "/" opens everything under it).
 PRAVILA_LOGIN_REQUIRED = env_bool("PRAVILA_LOGIN_REQUIRED", False)
-PRAVILA_OPEN_PATHS = ["/healthz", "/robots.txt", "/favicon.ico", "/static/", "/i18n/setlang/"]
+PRAVILA_OPEN_PATHS = ["/healthz", "/robots.txt", "/favicon.ico", "/static/"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "kb:home"
 LOGOUT_REDIRECT_URL = "kb:home"

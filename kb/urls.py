@@ -1,9 +1,10 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from kb import views
+from kb import health, views
 from kb.api import api
 from kb.feeds import RecentChangesFeed
 from kb.models import KIND_PATHS
@@ -34,14 +35,20 @@ kb_patterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]
 
-urlpatterns = [
+# The pages readers see: Russian at their own addresses, English under /en/ (an address per
+# language, so that a cached page is right for everyone who asks for that address).
+urlpatterns = i18n_patterns(
     path("", include((kb_patterns, "kb"))),
-    path("feedback/", include("kb.feedback.urls")),
     path("", include("kb.paths.urls")),
     path("", include("kb.misslog.urls")),
+    prefix_default_language=False,
+)
+
+urlpatterns += [
+    path("healthz", health.healthz, name="healthz"),
+    path("feedback/", include("kb.feedback.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
     # Sign-in through the site's own page (Django's auth views).
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from kb import search
+from kb import caching, search, viewcounts
 from kb.links import absolute_url, entry_for_url, path_for_url
 from kb.misslog.models import Source as SearchSource
 from kb.misslog.services import record_search
@@ -80,25 +80,48 @@ def weighted(tags: QuerySet[Tag], steps: int = 4) -> list[Tag]:
     return tags
 
 
+def home_blocks() -> dict[str, Any]:
+    """What the home page lists: the same for every reader, so cached until the next edit."""
+    published = Entry.objects.published().for_listing()
+    return {
+        "rules": list(published.of_kind(Kind.RULE)),
+        # Titles only: on a phone the list must fit under the search box.
+        "situations": list(
+            Entry.objects.published()
+            .of_kind(Kind.SITUATION)
+            .only("kind", "slug", "title")
+            .order_by("-view_count", "title")[:HOME_SITUATIONS]
+        ),
+        "situation_count": Entry.objects.published().of_kind(Kind.SITUATION).count(),
+        "principles": list(
+            Entry.objects.published().of_kind(Kind.PRINCIPLE).only("kind", "slug", "title")
+        ),
+        "cases": list(published.of_kind(Kind.CASE)),
+    }
+
+
+def cached_tag_cloud() -> list[Tag]:
+    """Every tag in use, weighted: the home page's, the tag list's and empty searches' cloud."""
+    return caching.cached("tag-cloud", lambda: weighted(tag_cloud()))
+
+
+def most_opened_situations() -> list[Entry]:
+    return caching.cached(
+        "most-opened",
+        lambda: list(
+            Entry.objects.published()
+            .of_kind(Kind.SITUATION)
+            .order_by("-view_count", "title")[:HOME_SITUATIONS]
+        ),
+    )
+
+
 class HomeView(TemplateView):
     template_name = "kb/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        published = Entry.objects.published().for_listing()
         return super().get_context_data(
-            rules=published.of_kind(Kind.RULE),
-            # Titles only: on a phone the list must fit under the search box.
-            situations=Entry.objects.published()
-            .of_kind(Kind.SITUATION)
-            .only("kind", "slug", "title")
-            .order_by("-view_count", "title")[:HOME_SITUATIONS],
-            situation_count=Entry.objects.published().of_kind(Kind.SITUATION).count(),
-            principles=Entry.objects.published()
-            .of_kind(Kind.PRINCIPLE)
-            .only("kind", "slug", "title"),
-            cases=published.of_kind(Kind.CASE),
-            tags=weighted(tag_cloud()),
-            **kwargs,
+            **caching.cached("home", home_blocks), tags=cached_tag_cloud(), **kwargs
         )
 
 
@@ -155,12 +178,14 @@ class EntryDetailView(DetailView):
     def get_queryset(self) -> QuerySet[Entry]:
         return Entry.objects.visible_to(self.request.user).of_kind(self.kind).for_page()
 
-    def get_object(self, queryset: QuerySet[Entry] | None = None) -> Entry:
-        entry = super().get_object(queryset)
-        if entry.is_published:
-            # A counter, not an edit: bypass save() so `updated_at` keeps its meaning.
-            Entry.objects.filter(pk=entry.pk).update(view_count=F("view_count") + 1)
-        return entry
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)
+        if self.object.is_published:
+            # Counted in the cache, written later in a batch: a read never writes (kb/viewcounts).
+            viewcounts.record_view(self.object.pk)
+            # The page cache counts the view again on every hit of this page.
+            response.counts_view_of = self.object.pk
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         entry = self.object
@@ -209,7 +234,7 @@ class TagListView(ListView):
     context_object_name = "tags"
 
     def get_queryset(self) -> list[Tag]:
-        return weighted(tag_cloud())
+        return cached_tag_cloud()
 
 
 class TagDetailView(ListView):
@@ -286,6 +311,16 @@ class SearchView(TemplateView):
     template_name = "kb/search.html"
     page_size = 10
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().get(request, *args, **kwargs)
+        key = response.context_data.get("search_record")
+        if key:
+            # The page cache logs the search again on every hit of this page, with a key of its
+            # own in the result links (kb/caching.py).
+            results = response.context_data["results"]
+            response.logged_search = (response.context_data["query"], results.total, key)
+        return response
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         query = requested_query(self.request)
         kind = requested_kind(self.request)
@@ -326,12 +361,7 @@ class SearchView(TemplateView):
             # Editors find their drafts too, apart and marked; staff never see them.
             context["drafts"] = drafts_matching(query, kind=kind, tags=tuple(tag_slugs))
         if not context.get("hits"):
-            context.update(
-                popular=Entry.objects.published()
-                .of_kind(Kind.SITUATION)
-                .order_by("-view_count", "title")[:HOME_SITUATIONS],
-                cloud=weighted(tag_cloud()),
-            )
+            context.update(popular=most_opened_situations(), cloud=cached_tag_cloud())
         return context
 
 

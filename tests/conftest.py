@@ -59,3 +59,35 @@ def fresh_search_caches():
     yield
     search.forget_lexicon()
     search.forget_synonyms()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings, tmp_path):
+    """Each test starts with an empty cache (Redis included, when CACHE_URL names it) and a
+    content generation of its own. View counts are written only when a test flushes them (the
+    flush after a response would otherwise add its queries to whichever test comes when due)."""
+    from django.core.cache import cache
+
+    from kb import caching, viewcounts
+
+    settings.PRAVILA_CACHE_GENERATION_FILE = str(tmp_path / "cache-generation")
+    settings.PRAVILA_VIEW_COUNT_FLUSH_SECONDS = 0
+    cache.clear()
+    viewcounts.discard_local_counts()
+    caching.forget_local_pages()
+    yield
+    cache.clear()
+    viewcounts.discard_local_counts()
+    caching.forget_local_pages()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request to an English page (/en/…)
+    leaves English active in the test's thread, and URLs reversed later would follow it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

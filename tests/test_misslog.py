@@ -97,6 +97,19 @@ def test_the_result_opened_is_recorded_through_its_link(client, entry):
     assert record.opened_entry == other and record.opened_at is not None
 
 
+def test_a_search_page_served_from_the_page_cache_is_logged_with_its_own_key(client, entry):
+    first_html = page_search(client, "сотрудник")
+    second_html = page_search(client, "сотрудник")  # the same address: the cached page
+    first, second = SearchRecord.objects.order_by("pk")
+    assert first.key != second.key and second.result_count == 1
+    assert result_links(first_html) == [f"/search/open/{first.key}/{entry.pk}/"]
+    assert result_links(second_html) == [f"/search/open/{second.key}/{entry.pk}/"]
+    client.get(result_links(second_html)[0])
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.opened_entry is None and second.opened_entry == entry
+
+
 def test_the_api_gives_links_that_record_the_opening(client, entry):
     hit = client.get("/api/v1/search/", {"q": "телефон"}).json()["results"][0]
     assert hit["url"] == entry.get_absolute_url()

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kb import viewcounts
 from kb.models import Entry, Kind, Status
 from tests.factories import make_entry, make_source
 
@@ -91,6 +92,7 @@ def test_home_orders_situations_by_views(client):
     for _ in range(3):
         client.get(popular.get_absolute_url())
     client.get(quiet.get_absolute_url())
+    viewcounts.flush()
     html = client.get("/").content.decode()
     assert html.index("Частая ситуация") < html.index("Редкая ситуация")
 
@@ -168,6 +170,7 @@ def test_views_are_counted_without_touching_last_update(client):
     entry = make_entry()
     updated = entry.updated_at
     client.get(entry.get_absolute_url())
+    viewcounts.flush()
     entry.refresh_from_db()
     assert entry.view_count == 1
     assert entry.updated_at == updated
@@ -264,19 +267,30 @@ def test_interface_is_russian_whatever_the_browser_language(client):
     assert response.headers["Content-Language"] == "ru"
 
 
-def test_english_interface_is_available_from_the_switch(client):
-    client.cookies["django_language"] = "en"
-    html = client.get("/").content.decode()
+def test_english_interface_is_available_under_en(client):
+    html = client.get("/en/").content.decode()
     assert '<html lang="en">' in html
     assert "Situations" in html
-    client.cookies["django_language"] = "xx"
+    # A language cookie (from an older version's switch) no longer changes a page.
+    client.cookies["django_language"] = "en"
     assert '<html lang="ru">' in client.get("/").content.decode()
 
 
-def test_language_switch_keeps_russian_by_default_and_switches_on_request(client):
-    assert '<html lang="ru">' in client.get("/").content.decode()
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    assert '<html lang="en">' in client.get("/").content.decode()
+def test_language_switch_is_links_to_the_same_page_without_a_cookie(client):
+    entry = make_entry(title="Клиент недоволен")
+    russian_url = entry.get_absolute_url() + "?print=1"
+    english_url = "/en" + russian_url
+    russian = client.get(russian_url)
+    html = russian.content.decode()
+    assert f'href="{english_url}"' in html
+    assert "csrfmiddlewaretoken" not in html
+    assert not russian.cookies
+    assert "Cookie" not in russian.headers.get("Vary", "")
+    english = client.get(english_url)
+    assert '<html lang="en">' in english.content.decode()
+    assert english.headers["Content-Language"] == "en"
+    assert f'href="{russian_url}"' in english.content.decode()
+    assert not english.cookies
 
 
 def test_pages_have_landmarks_and_a_skip_link(client):

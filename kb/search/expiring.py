@@ -1,4 +1,4 @@
-"""A value read from the database and kept in this process for a while."""
+"""A value read from the database and kept in this process until content changes."""
 
 import time
 from collections.abc import Callable
@@ -6,9 +6,9 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
-# Other processes see an edit within this many seconds; the process that made it at once,
-# through `forget`.
-TTL = 30.0
+# A safety net only: edits reach every process at once through the content generation
+# (kb/caching.py), which every `get` compares with the one the value was loaded in.
+TTL = 600.0
 
 
 class Expiring(Generic[T]):
@@ -17,10 +17,19 @@ class Expiring(Generic[T]):
         self.ttl = ttl
         self.value: T | None = None
         self.loaded_at: float | None = None
+        self.generation: int | None = None
 
     def get(self) -> T:
-        if self.loaded_at is None or time.monotonic() - self.loaded_at > self.ttl:
+        from kb.caching import generation
+
+        current = generation()
+        if (
+            self.loaded_at is None
+            or current != self.generation
+            or time.monotonic() - self.loaded_at > self.ttl
+        ):
             self.value, self.loaded_at = self.load(), time.monotonic()
+            self.generation = current
         return self.value
 
     def forget(self) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
+from kb.caching import bump_generation
 from kb.models import Entry, SearchDocument, SearchWord
 from kb.search import spelling
 from kb.search.backends import backend
@@ -36,6 +37,7 @@ def replace_documents(ids: set[int], documents: list[SearchDocument]) -> None:
     engine.write(documents)
     update_lexicon(delta)
     spelling.forget()
+    bump_generation()  # other processes: their lexicon and cached pages are stale
 
 
 @transaction.atomic
@@ -86,6 +88,7 @@ def rebuild_index(
         batch_size=1000,
     )
     spelling.forget()
+    bump_generation()
     return done
 
 

@@ -2,8 +2,8 @@
 
 A query word is known when some indexed word shares its stem; an unknown word is replaced by
 the closest indexed word (Damerau–Levenshtein: one edit for short words, two for longer ones),
-the more frequent one on a tie. The lexicon is read once and kept for `expiring.TTL` seconds
-(this process re-reads it at once after an index change, through `forget`).
+the more frequent one on a tie. The lexicon is read once and kept until the content generation
+changes (kb/caching.py: every process re-reads it after an index change).
 """
 
 import bisect

@@ -1,9 +1,8 @@
 """Synonym groups editors keep in the admin (`kb.models.Synonym`), applied to queries.
 
 A query word belongs to a group when its lemma or stem is that of one of the group's words;
-the query then accepts every word of the group in its place. Groups are read once and kept for
-`expiring.TTL` seconds (other processes see an edit within that time; this process at once,
-through `forget`).
+the query then accepts every word of the group in its place. Groups are read once and kept until the
+content generation changes (kb/caching.py: every process sees an edit at its next search).
 """
 
 from dataclasses import dataclass

@@ -1,0 +1,341 @@
+"""Caching: a content generation that every edit bumps, data and whole pages cached under it.
+
+Every cached value belongs to a *generation*, a number that changes whenever editors change
+content (entries, tags, synonyms, paths, the search index): data is keyed by it, pages are
+stored with it. An edit therefore never has to find and delete what it made stale: the next
+request in any process reads the new generation and ignores what was cached before, which
+expires on its own.
+
+The generation lives where every process sees it: in the shared cache when `CACHE_URL` names
+one (Redis), else in a small file under var/ (local memory is per process, the file is not).
+
+`AnonymousPageCacheMiddleware` serves whole pages to readers who are not signed in: they carry
+no cookie that changes the page, so the page is the same for all of them. Anything personal
+(a session, messages, a proxy's user header, sign-in mode) bypasses it.
+"""
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import cc_delim_re
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+GENERATION_KEY = "pravila:generation"
+UNAVAILABLE = -1
+# Data and pages are kept at most this long even without an edit: "most opened" lists follow
+# the view counts, which change without an edit.
+DATA_SECONDS = 300
+
+
+def shared_cache() -> bool:
+    """Whether the default cache is shared by every process (a server such as Redis)."""
+    return "LocMemCache" not in settings.CACHES["default"]["BACKEND"]
+
+
+def generation_file() -> Path:
+    return Path(settings.PRAVILA_CACHE_GENERATION_FILE)
+
+
+def generation() -> int:
+    """The current content generation (nanoseconds since the epoch of the last edit); -1 when
+    the shared cache cannot be reached (nothing is cached then)."""
+    if shared_cache():
+        try:
+            value = read_shared_generation()
+            if value is None:
+                # A fresh or flushed cache: any new number makes every older key unreachable.
+                cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+                value = cache.get(GENERATION_KEY)
+            return int(value)
+        except Exception:  # the cache is an optimisation: an outage must not fail pages
+            logger.warning("Cache unavailable", exc_info=True)
+            return UNAVAILABLE
+    try:
+        return int(generation_file().read_text() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
+class SharedGenerationReader:
+    """Reads the generation from Redis with one client kept per process.
+
+    Every request reads it, and Django's cache API builds a new Redis client object for each
+    operation, which costs as much as the read itself. Integers are stored by Django's Redis
+    cache as plain numbers, so a raw GET of the cache's own key reads the same value."""
+
+    client: Any = None
+    made_for: tuple[int, str] | None = None
+
+    @classmethod
+    def read(cls, location: str) -> int | None:
+        # A new client in a new process (after gunicorn's fork) or for another server.
+        if cls.client is None or cls.made_for != (os.getpid(), location):
+            import redis
+
+            cls.client, cls.made_for = redis.Redis.from_url(location), (os.getpid(), location)
+        value = cls.client.get(cache.make_and_validate_key(GENERATION_KEY))
+        return None if value is None else int(value)
+
+
+def read_shared_generation() -> int | None:
+    configured = settings.CACHES["default"]
+    location = configured.get("LOCATION")
+    if configured["BACKEND"].endswith(".RedisCache") and isinstance(location, str):
+        return SharedGenerationReader.read(location)
+    return cache.get(GENERATION_KEY)  # another shared cache: through Django's API
+
+
+def _write_generation() -> None:
+    value = time.time_ns()
+    if shared_cache():
+        try:
+            cache.set(GENERATION_KEY, value, timeout=None)
+        except Exception:
+            # The edit is saved; processes see it when the cache is back (keys expire too).
+            logger.error("Could not mark the cache stale after an edit", exc_info=True)
+        return
+    path = generation_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}")
+    temporary.write_text(str(value))
+    # A rename is atomic: another process reads the old number or the new one, never half.
+    os.replace(temporary, path)
+
+
+def bump_generation() -> None:
+    """Make every cached value stale: now (for this transaction's own later reads) and again
+    when the transaction commits (a request between the two could cache what it read before
+    the commit under the new generation)."""
+    _write_generation()
+    transaction.on_commit(_write_generation)
+
+
+def cached(name: str, build: Callable[[], T], timeout: int = DATA_SECONDS) -> T:
+    """`build()`'s value, kept in the cache for this generation and language."""
+    current = generation()
+    if current == UNAVAILABLE:
+        return build()
+    key = f"pravila:data:{current}:{get_language()}:{name}"
+    try:
+        value = cache.get(key)
+    except Exception:
+        logger.warning("Cache unavailable", exc_info=True)
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            logger.warning("Cache unavailable", exc_info=True)
+    return value
+
+
+def content_changed(sender: type, **kwargs: Any) -> None:
+    """A signal receiver: any saved or deleted content makes the caches stale."""
+    if kwargs.get("raw"):
+        return  # loaddata: fixtures are loaded before anything is cached
+    bump_generation()
+
+
+def connect_signals() -> None:
+    """Bump the generation on every save and delete of content models (called once, at start)."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for label in ("kb", "paths", "taggit"):
+        for model in apps.get_app_config(label).get_models():
+            if model._meta.label in NOT_CONTENT:
+                continue
+            uid = f"pravila-caching-{model._meta.label}"
+            post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    m2m_changed.connect(content_changed, dispatch_uid="pravila-caching-m2m")
+
+
+# Models written while people read, which change no cached page: read marks are shown only
+# to their signed-in reader, whose pages are never cached.
+NOT_CONTENT = {"paths.ReadMark"}
+
+
+def carries_identity(request: HttpRequest) -> bool:
+    """Whether the request says who sends it: a session, messages, or a proxy's user header."""
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+        return True
+    header = settings.PRAVILA_REMOTE_USER_HEADER
+    return bool(header) and "HTTP_" + header.upper().replace("-", "_") in request.META
+
+
+class SessionlessAnonymousMiddleware:
+    """A request without a session cookie is from an anonymous reader: say so without opening
+    the (empty) session, which would mark the page `Vary: Cookie` for no reason.
+
+    Goes right after AuthenticationMiddleware (and after the proxy's RemoteUserMiddleware,
+    whose header counts as an identity here).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not carries_identity(request):
+            request.user = AnonymousUser()
+        return self.get_response(request)
+
+
+class LocalPages:
+    """The pages this process served last, by key, at most `size` of them (least recently
+    used out first), each for `PRAVILA_PAGE_CACHE_SECONDS` as in the shared cache."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.pages: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple | None:
+        with self.lock:
+            kept = self.pages.get(key)
+            if kept is None:
+                return None
+            if kept[0] < time.monotonic():
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
+            return kept[1]
+
+    def put(self, key: str, page: tuple) -> None:
+        deadline = time.monotonic() + settings.PRAVILA_PAGE_CACHE_SECONDS
+        with self.lock:
+            self.pages[key] = (deadline, page)
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
+
+
+_local_pages = LocalPages()
+forget_local_pages = _local_pages.clear
+
+
+class AnonymousPageCacheMiddleware:
+    """Whole pages for readers who are not signed in, per host and full path, while the
+    content generation they were made in is current.
+
+    Only GET requests without a session or message cookie are served from the cache, and only
+    200 responses that set no cookie, do not vary by cookie and are not private are stored.
+    A page that counts a view (an entry's) records it on every hit too.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        key = self.key_for(request)
+        if key is None:
+            return self.get_response(request)
+        try:
+            current, hit = self.generation_and_page(key)
+        except Exception:  # the cache is an optimisation: a cache outage must not fail pages
+            logger.warning("Page cache unavailable", exc_info=True)
+            return self.get_response(request)
+        if hit is not None and hit[0] == current:
+            return self.replay(hit[1])
+        response = self.get_response(request)
+        if current != UNAVAILABLE and self.storable(request, response):
+            try:
+                record = (current, self.record(response))
+                cache.set(key, record, settings.PRAVILA_PAGE_CACHE_SECONDS)
+                if shared_cache():
+                    _local_pages.put(key, record)
+            except Exception:
+                logger.warning("Page cache unavailable", exc_info=True)
+        return response
+
+    @staticmethod
+    def generation_and_page(key: str) -> tuple[int, tuple | None]:
+        """The current generation and the page stored under `key` with the generation it was
+        made in (a page of an older generation is stale). With Redis, pages are also kept in
+        this process, so that a page read often costs one small read (the generation) only."""
+        current = generation()
+        if not shared_cache():
+            return current, cache.get(key)
+        local = _local_pages.get(key)
+        if local is not None and local[0] == current:
+            return current, local
+        found = cache.get(key)
+        if found is not None and found[0] == current:
+            _local_pages.put(key, found)
+        return current, found
+
+    @staticmethod
+    def key_for(request: HttpRequest) -> str | None:
+        if request.method != "GET" or settings.PRAVILA_PAGE_CACHE_SECONDS <= 0:
+            return None
+        if getattr(settings, "PRAVILA_LOGIN_REQUIRED", False) or carries_identity(request):
+            return None
+        try:
+            address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        except Exception:  # a host not allowed: the normal path answers it (400)
+            return None
+        # One key per address, whatever the generation: a new page replaces the stale one.
+        return "pravila:page:" + hashlib.sha256(address.encode()).hexdigest()
+
+    @staticmethod
+    def storable(request: HttpRequest, response: HttpResponse) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return False
+        vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
+        control = response.get("Cache-Control", "").lower()
+        return "cookie" not in vary and "private" not in control and "no-store" not in control
+
+    @staticmethod
+    def record(response: HttpResponse) -> tuple:
+        return (
+            response.status_code,
+            list(response.items()),
+            response.content,
+            getattr(response, "counts_view_of", None),
+            getattr(response, "logged_search", None),
+        )
+
+    @staticmethod
+    def replay(record: tuple) -> HttpResponse:
+        from kb.misslog.models import Source
+        from kb.misslog.services import record_search
+        from kb.viewcounts import record_view
+
+        status, headers, content, view_of, logged_search = record
+        if logged_search is not None:
+            # A search page: logged again as a search of its own, whose key its links carry.
+            query, result_count, stored_key = logged_search
+            key = record_search(query, result_count, Source.PAGE)
+            if key:
+                content = content.replace(str(stored_key).encode(), str(key).encode())
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        if view_of is not None:
+            record_view(view_of)
+        return response
