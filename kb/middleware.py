@@ -6,26 +6,41 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
+# Pages outside the readers' pages, whose language may follow the language cookie.
+EDITOR_PATHS = ("/admin/", "/accounts/", "/i18n/")
+
 
 class ChosenLanguageMiddleware:
     """Russian for everyone unless the page's address asks for another language.
 
-    The address alone decides: `/en/...` is English, every other address (those of the admin
-    and the API included) Russian. Django's LocaleMiddleware would follow the browser's
-    Accept-Language and put an English interface around Russian content, and a language
-    cookie would make every page vary by cookie, which no shared cache can keep.
+    The address decides: `/en/...` is English, every other reader's page and the API Russian;
+    the admin and the sign-in pages follow the language cookie (see `chosen`). Django's
+    LocaleMiddleware would follow the browser's Accept-Language and put an English interface
+    around Russian content, and a language cookie on readers' pages would make every page vary
+    by cookie, which no shared cache can keep.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        language = translation.get_language_from_path(request.path_info) or self.chosen(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+    @staticmethod
+    def chosen(request: HttpRequest) -> str:
+        """The admin's and the sign-in pages' language: the one chosen with Django's
+        `set_language` (its cookie), else Russian. These pages are never cached, and they
+        have no address per language."""
+        if request.path_info.startswith(EDITOR_PATHS):
+            cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+            if cookie in dict(settings.LANGUAGES):
+                return cookie
+        return settings.LANGUAGE_CODE
 
 
 class SignInRequiredMiddleware:

@@ -49,6 +49,8 @@ urlpatterns += [
     path("feedback/", include("kb.feedback.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    # Django's set_language, for the admin's language (the readers' pages have /en/ instead).
+    path("i18n/", include("django.conf.urls.i18n")),
     # Sign-in through the site's own page (Django's auth views).
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

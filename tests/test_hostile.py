@@ -82,7 +82,10 @@ class LiveMarkup(HTMLParser):
         for name, value in attrs:
             value = (value or "").replace("\t", "").replace("\n", "").strip().lower()
             handler = name.startswith("on") and MARKER in value
-            script_url = name in URL_ATTRIBUTES and "javascript:" in value and MARKER in value
+            # A URL whose scheme is javascript:, not a path that merely holds the word.
+            script_url = (
+                name in URL_ATTRIBUTES and value.startswith("javascript:") and MARKER in value
+            )
             if MARKER in name or handler or script_url:
                 self.found.append(f"<{tag} {name}={value[:60]!r}>")
         self.in_script = tag == "script"
