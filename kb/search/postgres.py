@@ -63,6 +63,15 @@ class PostgresBackend(Backend):
         return sql, [tsquery(groups, mode, tier), *params]
 
     def score_sql(self, groups: Sequence[Group], mode: str, tier: int = 2) -> tuple[str, list]:
+        if mode == "OR" and len(groups) > 1:
+            # ts_rank knows nothing of how rare a word is: each group's rank is weighed by its
+            # inverse document frequency, so the rare word a document holds outweighs the
+            # common ones (SQLite's bm25 does this itself).
+            parts = [
+                f"{float(g.weight)!r} * ts_rank(d.search_vector, to_tsquery('russian', %s), 1)"
+                for g in groups
+            ]
+            return "(" + " + ".join(parts) + ")", [tsquery([g], mode, tier) for g in groups]
         return "ts_rank(d.search_vector, to_tsquery('russian', %s), 1)", [
             tsquery(groups, mode, tier)
         ]

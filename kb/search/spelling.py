@@ -7,19 +7,24 @@ the more frequent one on a tie. The lexicon is read once and kept for `expiring.
 """
 
 import bisect
+import functools
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from kb.search.expiring import Expiring
-from kb.search.russian import stem
+from kb.search.russian import lemma_roots, related_keys, root_keys, roots, stem
 
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
 
 
 class Lexicon:
-    def __init__(self, counts: dict[str, int], lemmas: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, counts: dict[str, int], lemmas: dict[str, str] | None = None, documents: int = 0
+    ) -> None:
         self.counts = counts
+        self.lemmas = lemmas or {}
+        self.documents = max(documents, max(counts.values(), default=0))
         self.forms: dict[str, list[str]] = {}
         for word, lemma in (lemmas or {}).items():
             self.forms.setdefault(lemma, []).append(word)
@@ -36,6 +41,23 @@ class Lexicon:
         """Indexed words with this dictionary form, the most frequent first."""
         forms = self.forms.get(lemma, [])
         return sorted(forms, key=lambda w: (-self.counts[w], w))[:limit]
+
+    def document_count(self, word: str) -> int:
+        return self.counts.get(word, 0)
+
+    @functools.cached_property
+    def by_root(self) -> dict[tuple[str, str], list[str]]:
+        """Indexed words by their root keys (built on first use: most queries never need it)."""
+        filed: dict[tuple[str, str], list[str]] = {}
+        for word in self.counts:
+            for key in root_keys(lemma_roots(self.lemmas.get(word, word))):
+                filed.setdefault(key, []).append(word)
+        return filed
+
+    def derivations(self, word: str, limit: int = 8) -> list[str]:
+        """Indexed words of the same root (see `russian.roots`), the most frequent first."""
+        found = {w for key in related_keys(roots(word)) for w in self.by_root.get(key, ())}
+        return sorted(found, key=lambda w: (-self.counts[w], w))[:limit]
 
     def knows_prefix(self, prefix: str) -> bool:
         i = bisect.bisect_left(self.sorted_words, prefix)
@@ -65,12 +87,12 @@ class Lexicon:
 
 
 def load_lexicon() -> Lexicon:
-    from kb.models import SearchWord  # apps must be ready first
+    from kb.models import SearchDocument, SearchWord  # apps must be ready first
 
     counts, lemmas = {}, {}
     for word, lemma, count in SearchWord.objects.values_list("word", "lemma", "document_count"):
         counts[word], lemmas[word] = count, lemma
-    return Lexicon(counts, lemmas)
+    return Lexicon(counts, lemmas, SearchDocument.objects.count())
 
 
 _lexicon = Expiring(load_lexicon)
