@@ -289,6 +289,7 @@ class SearchView(TemplateView):
                 page=requested_page(self.request),
                 per_page=self.page_size,
                 facets=True,
+                as_typed=self.request.GET.get("as_typed") == "1",
             )
             page_obj = Paginator(SearchPage(results), self.page_size).page(results.page)
             tags = {t.slug: t for t in Tag.objects.filter(slug__in=list(results.tag_counts))}
@@ -306,6 +307,9 @@ class SearchView(TemplateView):
                 )[:15],
                 suggestion_url=reverse("kb:search") + "?" + urlencode({"q": results.suggestion})
                 if results.suggestion
+                else "",
+                as_typed_url=reverse("kb:search") + "?" + urlencode({"q": query, "as_typed": 1})
+                if results.converted_query
                 else "",
             )
         if not context.get("hits"):

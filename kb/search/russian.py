@@ -85,7 +85,8 @@ FILLER_LEMMAS = frozenset(
     мочь надо нужно опять очень почему просто раз сегодня сейчас случай снова так тогда
     тут хотеть что что-то щас вчера теперь постоянно часто ещё еще уже всё все всегда
     никогда иногда вот это этот тот такой сказать говорить поступить быть-то ситуация
-    пожалуйста подсказать правильно лучше вести себя
+    пожалуйста подсказать правильно лучше вести себя я ты он она оно мы вы они свой мой твой
+    ваш наш
     """.split()  # noqa: SIM905 (a word list reads better as text)
 )
 
@@ -169,11 +170,16 @@ def lemma_roots(dictionary_form: str) -> Roots:
 
 def related_keys(word_roots: Roots) -> list[tuple[str, str]]:
     """The keys under which derivations of the word are filed (see `root_keys`)."""
+    # A root of three letters meets a prefixed root only verb to verb: «хамить» meets
+    # «нахамить», but «суд» does not meet «обсудить». Longer roots say enough on their own:
+    # «обещание» meets «пообещать».
     keys = [("whole", word_roots.whole)]
-    if word_roots.verb:
-        keys.append(("bare", word_roots.whole))  # «хамить» meets «нахамить»
+    if word_roots.verb or len(word_roots.whole) > MIN_ROOT_LETTERS:
+        keys.append(("bare", word_roots.whole))
     if word_roots.bare:
-        keys.append(("verb", word_roots.bare))  # «нахамить» meets «хамить»
+        keys.append(("verb", word_roots.bare))
+        if len(word_roots.bare) > MIN_ROOT_LETTERS:
+            keys.append(("whole", word_roots.bare))
     return keys
 
 
