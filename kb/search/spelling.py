@@ -29,7 +29,13 @@ class Lexicon:
         for word, lemma in (lemmas or {}).items():
             self.forms.setdefault(lemma, []).append(word)
         self.sorted_words = sorted(counts)
-        self.stems = set(stem(w) for w in counts)
+        # A stem's document count is that of its most frequent word: a floor for how many
+        # documents hold the stem in any form.
+        self.stem_counts: dict[str, int] = {}
+        for word, count in counts.items():
+            key = stem(word)
+            self.stem_counts[key] = max(count, self.stem_counts.get(key, 0))
+        self.stems = set(self.stem_counts)
         self.by_length: dict[int, list[str]] = {}
         for word in counts:
             self.by_length.setdefault(len(word), []).append(word)
@@ -43,7 +49,8 @@ class Lexicon:
         return sorted(forms, key=lambda w: (-self.counts[w], w))[:limit]
 
     def document_count(self, word: str) -> int:
-        return self.counts.get(word, 0)
+        """How many documents hold the word, in any form (at least)."""
+        return max(self.counts.get(word, 0), self.stem_counts.get(stem(word), 0))
 
     @functools.cached_property
     def by_root(self) -> dict[tuple[str, str], list[str]]:
