@@ -63,15 +63,21 @@ class PostgresBackend(Backend):
         return sql, [tsquery(groups, mode, tier), *params]
 
     def score_sql(self, groups: Sequence[Group], mode: str, tier: int = 2) -> tuple[str, list]:
-        if mode == "OR" and len(groups) > 1:
-            # ts_rank knows nothing of how rare a word is: each group's rank is weighed by its
-            # inverse document frequency, so the rare word a document holds outweighs the
-            # common ones (SQLite's bm25 does this itself).
-            parts = [
-                f"{float(g.weight)!r} * ts_rank(d.search_vector, to_tsquery('russian', %s), 1)"
-                for g in groups
-            ]
-            return "(" + " + ".join(parts) + ")", [tsquery([g], mode, tier) for g in groups]
+        if len(groups) > 1:
+            # ts_rank knows nothing of how rare a word is. Each group counts its inverse
+            # document frequency when the document holds it (plus its rank, which prefers the
+            # title): the rare word a document holds outweighs the common ones, as bm25's IDF
+            # does on SQLite.
+            part = (
+                "{weight!r} * ((d.search_vector @@ to_tsquery('russian', %s))::int"
+                " + ts_rank(d.search_vector, to_tsquery('russian', %s), 1))"
+            )
+            parts, params = [], []
+            for group in groups:
+                parts.append(part.format(weight=float(group.weight)))
+                query = tsquery([group], mode, tier)
+                params += [query, query]
+            return "(" + " + ".join(parts) + ")", params
         return "ts_rank(d.search_vector, to_tsquery('russian', %s), 1)", [
             tsquery(groups, mode, tier)
         ]

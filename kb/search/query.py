@@ -122,15 +122,19 @@ def word_alternatives(word: str) -> list[Alternative]:
     return unique(alternatives)
 
 
-def derivation_alternatives(word: str, lexicon: spelling.Lexicon) -> list[Alternative]:
-    """Indexed words and synonym groups of the same root: «нахамил» → «хамить», «хамство»."""
+def derivation_alternatives(
+    word: str, lexicon: spelling.Lexicon, *, with_synonyms: bool
+) -> list[Alternative]:
+    """Indexed words of the same root and, `with_synonyms`, the synonym groups of a word of
+    that root: «нахамил» → «хамить» and its group «грубость, хамство»."""
     found = [
         Alternative((w,), (stem(w),), synonym=True)
         for w in lexicon.derivations(word, limit=MAX_DERIVATIONS)
     ]
-    for group in synonyms.table().groups_of_root(word):
-        for term in group:
-            found += term_alternatives(term)
+    if with_synonyms:
+        for group in synonyms.table().groups_of_root(word):
+            for term in group:
+                found += term_alternatives(term)
     return found
 
 
@@ -241,11 +245,17 @@ def convert_layout(text: str) -> str | None:
 
 
 def weigh(group: Group, lexicon: spelling.Lexicon) -> None:
-    """An IDF weight from the most frequent of the group's indexed words, and whether the
-    group is so common that it cannot tell entries apart."""
-    frequency = max(
-        (lexicon.document_count(w) for a in group.alternatives for w in a.words), default=0
-    )
+    """An IDF weight for the group, and whether it is so common that it cannot tell entries
+    apart. The query's own word decides when the index holds it; a word found only through
+    synonyms or derivations weighs as the most specific of them, since whichever one a
+    document holds says what the word meant."""
+
+    def frequencies(alternatives: list[Alternative]) -> list[int]:
+        counts = (lexicon.document_count(w) for a in alternatives for w in a.words)
+        return [n for n in counts if n]
+
+    own = frequencies([a for a in group.alternatives if not a.synonym])
+    frequency = max(own) if own else min(frequencies(group.alternatives), default=0)
     documents = max(lexicon.documents, 1)
     group.weight = round(math.log(1 + documents / (1 + frequency)), 4)
     group.common = documents >= MIN_DOCUMENTS_FOR_SHARE and frequency > COMMON_SHARE * documents
@@ -260,7 +270,10 @@ def word_group(
     known = any(is_known(a, lexicon) for a in alternatives)
     real = is_real_word(word, lexicon)
     if real:
-        derived = [a for a in derivation_alternatives(word, lexicon) if is_known(a, lexicon)]
+        # A word the index holds keeps to its own root; one it lacks borrows the synonyms of
+        # a derivation («нахамил» has none of its own, «хамить» has).
+        derived = derivation_alternatives(word, lexicon, with_synonyms=not known)
+        derived = [a for a in derived if is_known(a, lexicon)]
         alternatives = unique(alternatives + derived)
         known = known or bool(derived)
     if being_typed and lexicon.knows_prefix(word):
@@ -275,7 +288,9 @@ def parse(text: str, *, typing: bool = False) -> ParsedQuery:
     """Parse a query; with `typing`, the last word may be unfinished (suggestions)."""
     text = text[:MAX_QUERY_LENGTH]
     all_words = words(text)[: MAX_WORDS * 3]
-    content = list(dict.fromkeys(w for w in all_words if w not in STOP_WORDS))
+    # One group per word, however many forms of it the query has («друг другу»).
+    by_stem = {stem(w): w for w in reversed(all_words) if w not in STOP_WORDS}
+    content = list(dict.fromkeys(by_stem[stem(w)] for w in all_words if w not in STOP_WORDS))
     # Filler counts only when the query is nothing else («что делать»).
     query_words = ([w for w in content if not is_filler(w)] or content)[:MAX_WORDS]
     parsed = ParsedQuery(text=" ".join(text.split()))
