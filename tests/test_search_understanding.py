@@ -120,6 +120,11 @@ def test_suggestions_convert_the_layout_as_you_type(client, seeded):
     data = client.get("/api/v1/suggest/", {"q": "ghbynth"}).json()
     assert data["converted_query"] == "принтер"
     assert data["results"][0]["title"] == PRINTER
+    # Half typed: «ghbyn» begins «принтер» in the other layout.
+    data = client.get("/api/v1/suggest/", {"q": "ghbyn"}).json()
+    assert data["converted_query"] == "принт"
+    assert data["results"][0]["title"] == PRINTER
+    assert client.get("/api/v1/suggest/", {"q": "сотруд"}).json()["converted_query"] is None
 
 
 # 3. Sentences

@@ -81,7 +81,7 @@ def search(
 ) -> SearchResults:
     """Published entries that match `text`, best first, one page of them; with `as_typed`,
     the text is never converted to the other keyboard layout."""
-    converted = None if as_typed else convert_layout(text)
+    converted = None if as_typed else convert_layout(text, typing=typing)
     parsed = parse(converted or text, typing=typing)
     results = SearchResults(
         query=" ".join(text[:MAX_QUERY_LENGTH].split()),

@@ -25,22 +25,31 @@ def switched(token: str) -> str | None:
     return None
 
 
-def convert(text: str, is_known: Callable[[str], bool]) -> str | None:
+def convert(
+    text: str,
+    is_known: Callable[[str], bool],
+    is_known_beginning: Callable[[str], bool] | None = None,
+) -> str | None:
     """The text with each wrong-layout word converted, or None when none was.
 
     `is_known(word)` says whether a lower-cased word is a real or indexed word. Punctuation
-    that a letter key makes in the other layout («,» is «б») is part of the word.
+    that a letter key makes in the other layout («,» is «б») is part of the word. With
+    `is_known_beginning` (suggestions), the last word may be unfinished: it is converted when,
+    converted, it begins an indexed word and, as typed, it does not.
     """
     tokens = text.split()
     converted, changed = [], False
-    for token in tokens:
+    for i, token in enumerate(tokens):
         other = switched(token)
         lower = token.lower()
+        known = is_known
+        if is_known_beginning is not None and i == len(tokens) - 1 and len(token) >= 3:
+            known = is_known_beginning
         if (
             other is not None
-            and not is_known(lower.strip(".,;:!?\"'"))
+            and not known(lower.strip(".,;:!?\"'"))
             and other.isalpha()
-            and is_known(other.lower())
+            and known(other.lower())
         ):
             converted.append(other.lower())
             changed = True

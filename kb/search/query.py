@@ -238,10 +238,15 @@ def is_real_word(word: str, lexicon: spelling.Lexicon) -> bool:
     return lexicon.knows(word) or is_dictionary_word(word)
 
 
-def convert_layout(text: str) -> str | None:
-    """The text with its wrong-layout words converted (see `kb.search.layout`), or None."""
+def convert_layout(text: str, *, typing: bool = False) -> str | None:
+    """The text with its wrong-layout words converted (see `kb.search.layout`), or None; with
+    `typing`, the last word may be unfinished."""
     lexicon = spelling.lexicon()
-    return layout.convert(text[:MAX_QUERY_LENGTH], lambda w: is_real_word(w, lexicon))
+    text = text[:MAX_QUERY_LENGTH]
+    beginning = None
+    if typing and not text[-1:].isspace():
+        beginning = lexicon.knows_prefix
+    return layout.convert(text, lambda w: is_real_word(w, lexicon), beginning)
 
 
 def weigh(group: Group, lexicon: spelling.Lexicon) -> None:
