@@ -10,6 +10,7 @@ from kb.models import Entry, SearchDocument, SearchWord
 from kb.search import spelling
 from kb.search.backends import backend
 from kb.search.documents import (
+    DOCUMENTS,
     document_for,
     document_words,
     entries_to_index,
@@ -27,6 +28,7 @@ def replace_documents(ids: set[int], documents: list[SearchDocument]) -> None:
         delta.subtract(document_words(document))
     for document in documents:
         delta.update(document_words(document))
+    delta[DOCUMENTS] += len(documents) - len(old)
     engine = backend()
     # Every id, not only those with a document: an entry deleted without `remove_entries`
     # can leave a full-text row behind, which would clash when its id is recovered.
@@ -81,8 +83,9 @@ def rebuild_index(
         last_pk = entries[-1].pk
         if progress is not None:
             progress(done, total)
+    words[DOCUMENTS] = done
     SearchWord.objects.bulk_create(
-        (lexicon_row(word, count) for word, count in words.items()),
+        (lexicon_row(word, count) for word, count in words.items() if count),
         batch_size=1000,
     )
     spelling.forget()

@@ -94,12 +94,16 @@ class Lexicon:
 
 
 def load_lexicon() -> Lexicon:
-    from kb.models import SearchDocument, SearchWord  # apps must be ready first
+    from kb.models import SearchWord  # apps must be ready first
+    from kb.search.documents import DOCUMENTS
 
     counts, lemmas = {}, {}
     for word, lemma, count in SearchWord.objects.values_list("word", "lemma", "document_count"):
         counts[word], lemmas[word] = count, lemma
-    return Lexicon(counts, lemmas, SearchDocument.objects.count())
+    # An index built before the documents were counted: the commonest word's count is a floor.
+    documents = counts.pop(DOCUMENTS, 0)
+    lemmas.pop(DOCUMENTS, None)
+    return Lexicon(counts, lemmas, documents)
 
 
 _lexicon = Expiring(load_lexicon)
