@@ -202,7 +202,7 @@ def run(write: Callable[[str], None], sizes: tuple[int, ...] = SIZES, seed: int 
             started = time.perf_counter()
             search.rebuild_index()
             indexing = time.perf_counter() - started
-            search.search("клиент")  # load the lexicon and synonyms once, as a server would
+            product_search("клиент")  # load the lexicon, synonyms and URLs once, as a server would
             product = measure(product_search, queries)
             bare = measure(engine.bare, queries)
             naive = measure(naive_search, queries)

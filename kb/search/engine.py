@@ -143,7 +143,11 @@ def tiered(
 
 
 def hits(scored: list[tuple[int, float]], parsed: ParsedQuery, with_snippets: bool) -> list[Hit]:
-    documents = SearchDocument.objects.select_related("entry").in_bulk([pk for pk, _ in scored])
+    documents = (
+        SearchDocument.objects.select_related("entry")
+        .defer("search_vector")  # PostgreSQL's vector is large and only the engine reads it
+        .in_bulk([pk for pk, _ in scored])
+    )
     stems, prefixes = parsed.highlight_terms()
     found = []
     for pk, score in scored:

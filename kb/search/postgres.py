@@ -67,11 +67,11 @@ class PostgresBackend(Backend):
         return sql, [tsquery(groups, mode, tier), *params]
 
     def score_sql(self, groups: Sequence[Group], mode: str, tier: int = 2) -> tuple[str, list]:
-        if len(groups) > 1:
-            # ts_rank knows nothing of how rare a word is. Each group counts its inverse
-            # document frequency when the document holds it (plus its rank, which prefers the
-            # title): the rare word a document holds outweighs the common ones, as bm25's IDF
-            # does on SQLite.
+        if mode == "OR" and len(groups) > 1:
+            # When any word may match, ts_rank knows nothing of how rare a word is. Each group
+            # counts its inverse document frequency when the document holds it (plus its rank,
+            # which prefers the title): the rare word a document holds outweighs the common
+            # ones, as bm25's IDF does on SQLite. (When every word matches, plain ts_rank.)
             part = (
                 "{weight!r} * ((d.search_vector @@ to_tsquery('russian', %s))::int"
                 " + ts_rank(d.search_vector, to_tsquery('russian', %s), 1))"
