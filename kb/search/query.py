@@ -29,7 +29,7 @@ MAX_WORDS = 20
 # A word in more than this share of the documents says little about which one is meant
 # («клиент»): it only counts when the query has nothing rarer.
 COMMON_SHARE = 0.4
-MIN_DOCUMENTS_FOR_SHARE = 10  # below this, every word is "common"; shares mean nothing
+MIN_DOCUMENTS_FOR_SHARE = 10  # below this no word is common: shares of a few mean nothing
 MAX_DERIVATIONS = 8
 MAX_PHRASE_FORMS = 9
 MIN_ROOT = 4  # shorter shared beginnings say nothing about meaning
@@ -59,7 +59,6 @@ class ParsedQuery:
     groups: list[Group] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
     suggestion: str | None = None
-    converted: str | None = None  # the text in the other keyboard layout, when it was searched
 
     @property
     def ignored_words(self) -> list[str]:
