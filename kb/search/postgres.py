@@ -16,7 +16,7 @@ TIERS = ("A", "B", "")
 # The GIN index cannot tell a title match from a body match: a weighted tier rechecks each
 # matching row's vector. It looks at no more than this many matches, so that a word common in
 # bodies but rare in titles costs milliseconds, not a second, on 100,000 entries.
-TIER_SCAN = 2000
+TIER_SCAN = 1000
 VECTOR = (
     "setweight(to_tsvector('russian', translate(lower(title), 'ё', 'е')), 'A') || "
     "setweight(to_tsvector('russian', translate(lower(summary), 'ё', 'е')), 'B') || "
