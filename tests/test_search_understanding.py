@@ -163,3 +163,17 @@ def test_words_that_matched_nothing_are_reported_on_the_api_and_the_page(client,
     assert re.search(r"Не нашлось ничего о: [^.]*суд", page_text(client, q="клиент подал в суд"))
     assert api(client, q="клиент")["ignored_words"] == []
     assert "Не нашлось ничего о" not in page_text(client, q="клиент")
+
+
+def test_the_lexicon_counts_the_documents_and_an_index_without_the_count_is_rebuilt(seeded):
+    from kb.models import SearchDocument, SearchWord
+    from kb.search.documents import DOCUMENTS
+
+    counted = SearchWord.objects.get(word=DOCUMENTS).document_count
+    assert counted == SearchDocument.objects.count() > 0
+    assert search.index_is_complete()
+    SearchWord.objects.filter(word=DOCUMENTS).delete()  # an index built before the count
+    assert not search.index_is_complete()
+    search.rebuild_index()
+    assert search.index_is_complete()
+    assert SearchWord.objects.get(word=DOCUMENTS).document_count == counted

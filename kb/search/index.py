@@ -93,9 +93,14 @@ def rebuild_index(
 
 
 def index_is_complete() -> bool:
-    """Every published entry has a document, and nothing else has one."""
+    """Every published entry has a document, nothing else has one, and the lexicon counts the
+    documents (an index built before it did is rebuilt by `rebuild_search_index
+    --if-incomplete`)."""
     published = Entry.objects.published()
+    documents = SearchDocument.objects.count()
     return (
-        SearchDocument.objects.count() == published.count()
+        documents == published.count()
         and not SearchDocument.objects.exclude(entry__in=published).exists()
+        and SearchWord.objects.filter(word=DOCUMENTS, document_count=documents).exists()
+        == bool(documents)
     )
