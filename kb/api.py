@@ -466,6 +466,10 @@ class SearchFilters(Schema):
     )
     page: int = Field(1, ge=1, le=1000)
     per_page: int = Field(10, ge=1, le=50)
+    as_typed: bool = Field(
+        False,
+        description="Search the text as typed, never converted from the other keyboard layout.",
+    )
 
 
 class SearchHitOut(Schema):
@@ -496,6 +500,16 @@ class SearchOut(Schema):
     suggestion: str | None = Field(
         ..., description="The query with misspelt words corrected, when any were."
     )
+    converted_query: str | None = Field(
+        ...,
+        description=(
+            "The query as searched when it was typed in the wrong keyboard layout "
+            "(«ghbynth» → «принтер»); repeat with `as_typed=true` to search it as typed."
+        ),
+    )
+    ignored_words: list[str] = Field(
+        ..., description="Words of the query that matched nothing and were left out."
+    )
 
 
 class SuggestionOut(Schema):
@@ -507,6 +521,9 @@ class SuggestionOut(Schema):
 
 class SuggestOut(Schema):
     query: str
+    converted_query: str | None = Field(
+        None, description="The text as searched when it was typed in the wrong keyboard layout."
+    )
     results: list[SuggestionOut]
 
 
@@ -530,6 +547,7 @@ def search_entries(request: HttpRequest, filters: Query[SearchFilters]) -> dict[
         tags=tuple(dict.fromkeys(filters.tag)),
         page=filters.page,
         per_page=filters.per_page,
+        as_typed=filters.as_typed,
     )
     record = record_search(query, results.total, SearchSource.API)
     return {
@@ -540,6 +558,8 @@ def search_entries(request: HttpRequest, filters: Query[SearchFilters]) -> dict[
         "per_page": results.per_page,
         "results": [{**hit_out(hit), "open_url": result_url(hit, record)} for hit in results.hits],
         "suggestion": results.suggestion,
+        "converted_query": results.converted_query,
+        "ignored_words": results.ignored_words,
     }
 
 
@@ -558,6 +578,7 @@ def suggest_entries(
         results = search.suggest(text)
         return {
             "query": results.query,
+            "converted_query": results.converted_query,
             "results": [hit_out(hit, with_snippet=False) for hit in results.hits],
         }
 

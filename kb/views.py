@@ -336,6 +336,7 @@ class SearchView(TemplateView):
                 page=requested_page(self.request),
                 per_page=self.page_size,
                 facets=True,
+                as_typed=self.request.GET.get("as_typed") == "1",
             )
             page_obj = Paginator(SearchPage(results), self.page_size).page(results.page)
             # Result links lead through the miss log, which notes the one opened.
@@ -355,6 +356,9 @@ class SearchView(TemplateView):
                 )[:15],
                 suggestion_url=reverse("kb:search") + "?" + urlencode({"q": results.suggestion})
                 if results.suggestion
+                else "",
+                as_typed_url=reverse("kb:search") + "?" + urlencode({"q": query, "as_typed": 1})
+                if results.converted_query
                 else "",
             )
         if query and self.request.user.has_perm("kb.view_entry"):

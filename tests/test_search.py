@@ -242,13 +242,15 @@ def test_the_empty_state_suggests_tags_and_popular_situations(client, seeded):
 def test_the_api_returns_the_documented_shape(client, seeded):
     data = api(client, q="клиент умер")
     assert set(data) == {
-        "query", "total", "total_is_estimate", "page", "per_page", "results", "suggestion"
+        "query", "total", "total_is_estimate", "page", "per_page", "results", "suggestion",
+        "converted_query", "ignored_words",
     }  # fmt: skip
     first = data["results"][0]
     assert set(first) == {"kind", "kind_label", "title", "url", "snippet", "score", "open_url"}
     assert first["title"] == "Клиент умер" and first["kind"] == "situation"
     assert client.get(first["url"]).status_code == 200
     assert data["suggestion"] is None
+    assert data["converted_query"] is None and data["ignored_words"] == []
 
 
 # Drafts and keeping the index current

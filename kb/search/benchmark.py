@@ -28,7 +28,7 @@ from kb.views import clean_query
 
 SIZES = (1_000, 10_000, 100_000)
 SENTENCE = re.compile(r"[^.!?…]+[.!?…]")
-TARGETS = {10_000: 30.0, 100_000: 150.0}  # SQLite: (a) p95 in ms
+TARGETS = {10_000: 30.0, 100_000: 150.0}  # SQLite and PostgreSQL: (a) p95 in ms
 MIN_SPEED_UP = 100  # SQLite, 100,000 entries: (a) median at least this much faster than (c)
 
 
@@ -185,7 +185,7 @@ def peak_memory_mb() -> float:
 
 
 def run(write: Callable[[str], None], sizes: tuple[int, ...] = SIZES, seed: int = 7) -> bool:
-    """Run the benchmark, writing a report line by line; True when SQLite meets the targets."""
+    """Run the benchmark, writing a report line by line; True when the targets are met."""
     rng = random.Random(seed)
     corpus = Corpus(rng)
     queries = staff_queries(corpus, rng)
@@ -202,7 +202,7 @@ def run(write: Callable[[str], None], sizes: tuple[int, ...] = SIZES, seed: int 
             started = time.perf_counter()
             search.rebuild_index()
             indexing = time.perf_counter() - started
-            search.search("клиент")  # load the lexicon and synonyms once, as a server would
+            product_search("клиент")  # load the lexicon, synonyms and URLs once, as a server would
             product = measure(product_search, queries)
             bare = measure(engine.bare, queries)
             naive = measure(naive_search, queries)
@@ -215,14 +215,15 @@ def run(write: Callable[[str], None], sizes: tuple[int, ...] = SIZES, seed: int 
             write(f"  (c) naive icontains       {naive}")
             speed_up = naive.median_ms / product.median_ms
             write(f"  (a) median is {speed_up:.0f}× faster than (c)")
-            if vendor == "sqlite" and size in TARGETS:
+            if size in TARGETS:
                 ok = product.p95_ms <= TARGETS[size]
-                if size == 100_000:
+                with_speed_up = vendor == "sqlite" and size == 100_000
+                if with_speed_up:
                     ok = ok and speed_up >= MIN_SPEED_UP
                 met = met and ok
                 write(
-                    f"  target (SQLite): p95 ≤ {TARGETS[size]:.0f} ms"
-                    + (f", ≥{MIN_SPEED_UP}× (c)" if size == 100_000 else "")
+                    f"  target ({vendor}): p95 ≤ {TARGETS[size]:.0f} ms"
+                    + (f", ≥{MIN_SPEED_UP}× (c)" if with_speed_up else "")
                     + f": {'met' if ok else 'MISSED'}"
                 )
         transaction.set_rollback(True)

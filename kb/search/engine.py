@@ -1,6 +1,9 @@
 """search() and suggest(): the one interface the views and the API use, on either backend.
 
-Every word must match (in any form, or a synonym); when nothing matches them all, any word may.
+A query typed in the wrong keyboard layout is searched converted (`converted_query`), unless
+asked `as_typed`. Every informative word must match (in any form, a synonym or a derivation);
+when nothing matches them all, any may, the rarer words weighing more. Words nothing matched
+are reported (`ignored_words`).
 Up to `EXACT_LIMIT` matches are ranked exactly. Past that (a common word on a large knowledge
 base, where ranking every match costs seconds), results come tier by tier: title matches, then
 summary, steps and tags, then body, each tier a bounded sample ranked by the engine's score,
@@ -14,7 +17,7 @@ from django.utils.safestring import SafeString
 from kb.models import Kind, SearchDocument, Tag
 from kb.search.backends import backend
 from kb.search.base import Backend, Filters
-from kb.search.query import Group, ParsedQuery, parse
+from kb.search.query import MAX_QUERY_LENGTH, Group, ParsedQuery, convert_layout, parse
 from kb.search.snippets import highlight, snippet
 
 EXACT_LIMIT = 1000
@@ -53,6 +56,8 @@ class SearchResults:
     total: int = 0
     total_is_estimate: bool = False
     suggestion: str | None = None
+    converted_query: str | None = None  # what was searched instead of `query` (keyboard layout)
+    ignored_words: list[str] = field(default_factory=list)  # words nothing matched
     page: int = 1
     per_page: int = 10
     kind_counts: dict[str, int] = field(default_factory=dict)
@@ -72,10 +77,19 @@ def search(
     per_page: int = 10,
     facets: bool = False,
     typing: bool = False,
+    as_typed: bool = False,
 ) -> SearchResults:
-    """Published entries that match `text`, best first, one page of them."""
-    parsed = parse(text, typing=typing)
-    results = SearchResults(query=parsed.text, suggestion=parsed.suggestion, per_page=per_page)
+    """Published entries that match `text`, best first, one page of them; with `as_typed`,
+    the text is never converted to the other keyboard layout."""
+    converted = None if as_typed else convert_layout(text, typing=typing)
+    parsed = parse(converted or text, typing=typing)
+    results = SearchResults(
+        query=" ".join(text[:MAX_QUERY_LENGTH].split()),
+        suggestion=parsed.suggestion,
+        converted_query=converted,
+        ignored_words=parsed.ignored_words,
+        per_page=per_page,
+    )
     groups = parsed.live_groups
     if not groups or not all_tags_exist(tags):
         return results
@@ -90,10 +104,11 @@ def search(
         results.total, results.total_is_estimate = EXACT_LIMIT, True
     results.page = max(1, min(page, results.page_count))
     offset = (results.page - 1) * per_page
-    # Entries in the query's own words first, then those found through synonyms.
-    layers = [parsed.own_word_groups(), groups]
+    # Entries in the query's own words first, then those found through synonyms; when any
+    # word may match, one ranking, so that a rare word's synonym outweighs a common word.
+    layers = [parsed.own_word_groups(), groups] if mode == "AND" else [groups]
     scored: list[tuple[int, float]] = []
-    for layer in layers if layers[0] != groups else layers[1:]:
+    for layer in layers if layers[0] != groups else layers[-1:]:
         wanted = offset + per_page - len(scored)
         if wanted <= 0:
             break
@@ -134,7 +149,11 @@ def tiered(
 
 
 def hits(scored: list[tuple[int, float]], parsed: ParsedQuery, with_snippets: bool) -> list[Hit]:
-    documents = SearchDocument.objects.select_related("entry").in_bulk([pk for pk, _ in scored])
+    documents = (
+        SearchDocument.objects.select_related("entry")
+        .defer("search_vector")  # PostgreSQL's vector is large and only the engine reads it
+        .in_bulk([pk for pk, _ in scored])
+    )
     stems, prefixes = parsed.highlight_terms()
     found = []
     for pk, score in scored:
@@ -159,6 +178,6 @@ def hits(scored: list[tuple[int, float]], parsed: ParsedQuery, with_snippets: bo
     return found
 
 
-def suggest(text: str, limit: int = 8) -> SearchResults:
+def suggest(text: str, limit: int = 8, as_typed: bool = False) -> SearchResults:
     """The top matches of a query being typed: its last word may be unfinished."""
-    return search(text, per_page=limit, typing=True)
+    return search(text, per_page=limit, typing=True, as_typed=as_typed)

@@ -11,6 +11,7 @@ from kb.models import Entry, SearchDocument, SearchWord
 from kb.search import spelling
 from kb.search.backends import backend
 from kb.search.documents import (
+    DOCUMENTS,
     document_for,
     document_words,
     entries_to_index,
@@ -28,6 +29,7 @@ def replace_documents(ids: set[int], documents: list[SearchDocument]) -> None:
         delta.subtract(document_words(document))
     for document in documents:
         delta.update(document_words(document))
+    delta[DOCUMENTS] += len(documents) - len(old)
     engine = backend()
     # Every id, not only those with a document: an entry deleted without `remove_entries`
     # can leave a full-text row behind, which would clash when its id is recovered.
@@ -83,8 +85,9 @@ def rebuild_index(
         last_pk = entries[-1].pk
         if progress is not None:
             progress(done, total)
+    words[DOCUMENTS] = done
     SearchWord.objects.bulk_create(
-        (lexicon_row(word, count) for word, count in words.items()),
+        (lexicon_row(word, count) for word, count in words.items() if count),
         batch_size=1000,
     )
     spelling.forget()
@@ -93,9 +96,14 @@ def rebuild_index(
 
 
 def index_is_complete() -> bool:
-    """Every published entry has a document, and nothing else has one."""
+    """Every published entry has a document, nothing else has one, and the lexicon counts the
+    documents (an index built before it did is rebuilt by `rebuild_search_index
+    --if-incomplete`)."""
     published = Entry.objects.published()
+    documents = SearchDocument.objects.count()
     return (
-        SearchDocument.objects.count() == published.count()
+        documents == published.count()
         and not SearchDocument.objects.exclude(entry__in=published).exists()
+        and SearchWord.objects.filter(word=DOCUMENTS, document_count=documents).exists()
+        == bool(documents)
     )

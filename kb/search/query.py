@@ -1,19 +1,36 @@
 """A query as typed → groups of alternatives the backends can run.
 
 Each group stands for one word (or synonym phrase) of the query; a document matches the group
-when it holds any alternative: the word's own stem, its lemma's, a synonym, or, for the word
-being typed in suggestions, any word it begins. Unknown words are corrected against the
-index, or matched by their root (see `unknown_word_alternatives`).
+when it holds any alternative: the word's own stem, its lemma's, a synonym, a derivation of its
+root, or, for the word being typed in suggestions, any word it begins. Filler words («можно
+ли», «что делать», «опять») are left out. A real word (the dictionary's or the index's) is
+never replaced by another: when nothing holds it, its derivations and synonyms are looked for,
+and failing those it is reported as not understood (`ParsedQuery.ignored_words`). Only words
+the dictionary does not know are corrected against the index, or matched by their root (see
+`unknown_word_alternatives`). Each group weighs by how rare its words are in the index.
 """
 
 import itertools
+import math
 from dataclasses import dataclass, field
 
-from kb.search import spelling, synonyms
-from kb.search.russian import STOP_WORDS, lemma, stem, words
+from kb.search import layout, spelling, synonyms
+from kb.search.russian import (
+    STOP_WORDS,
+    is_dictionary_word,
+    is_filler,
+    lemma,
+    stem,
+    words,
+)
 
 MAX_QUERY_LENGTH = 500
-MAX_WORDS = 12
+MAX_WORDS = 20
+# A word in more than this share of the documents says little about which one is meant
+# («клиент»): it only counts when the query has nothing rarer.
+COMMON_SHARE = 0.4
+MIN_DOCUMENTS_FOR_SHARE = 10  # below this no word is common: shares of a few mean nothing
+MAX_DERIVATIONS = 8
 MAX_PHRASE_FORMS = 9
 MIN_ROOT = 4  # shorter shared beginnings say nothing about meaning
 CLOSE_ROOT = 6  # a root this long, minus a letter or two, is trusted over a 2-edit correction
@@ -32,6 +49,8 @@ class Group:
     text: str
     alternatives: list[Alternative]
     known: bool = True
+    weight: float = 1.0  # inverse document frequency: rarer words weigh more
+    common: bool = False  # in so many documents that it cannot tell them apart
 
 
 @dataclass
@@ -42,14 +61,25 @@ class ParsedQuery:
     suggestion: str | None = None
 
     @property
+    def ignored_words(self) -> list[str]:
+        """Words of the query nothing in the index matched: what was not understood."""
+        return [g.text for g in self.groups if not g.known]
+
+    @property
     def live_groups(self) -> list[Group]:
-        """Groups some indexed word can match: the others cannot narrow anything down."""
-        return [g for g in self.groups if g.known]
+        """Groups some indexed word can match, the common ones only when nothing rarer is:
+        a word in most entries cannot narrow anything down."""
+        live = [g for g in self.groups if g.known]
+        return [g for g in live if not g.common] or live
 
     def own_word_groups(self) -> list[Group]:
         """The live groups without synonyms: entries in the query's own words rank first."""
         return [
-            Group(g.text, [a for a in g.alternatives if not a.synonym] or g.alternatives)
+            Group(
+                g.text,
+                [a for a in g.alternatives if not a.synonym] or g.alternatives,
+                weight=g.weight,
+            )
             for g in self.live_groups
         ]
 
@@ -89,6 +119,22 @@ def word_alternatives(word: str) -> list[Alternative]:
         for term in group:
             alternatives += term_alternatives(term)
     return unique(alternatives)
+
+
+def derivation_alternatives(
+    word: str, lexicon: spelling.Lexicon, *, with_synonyms: bool
+) -> list[Alternative]:
+    """Indexed words of the same root and, `with_synonyms`, the synonym groups of a word of
+    that root: «нахамил» → «хамить» and its group «грубость, хамство»."""
+    found = [
+        Alternative((w,), (stem(w),), synonym=True)
+        for w in lexicon.derivations(word, limit=MAX_DERIVATIONS)
+    ]
+    if with_synonyms:
+        for group in synonyms.table().groups_of_root(word):
+            for term in group:
+                found += term_alternatives(term)
+    return found
 
 
 def unique(alternatives: list[Alternative]) -> list[Alternative]:
@@ -134,7 +180,7 @@ def root_alternatives(root: str, lexicon: spelling.Lexicon) -> list[Alternative]
 
 
 def unknown_word_alternatives(
-    word: str, lexicon: spelling.Lexicon, parsed: ParsedQuery
+    word: str, lexicon: spelling.Lexicon, parsed: ParsedQuery, *, real: bool = False
 ) -> tuple[list[Alternative], bool]:
     """What to look for in place of a word no entry holds, most confident first:
 
@@ -145,11 +191,13 @@ def unknown_word_alternatives(
     4. an indexed word two edits away, offered as a correction;
     5. synonyms or indexed words sharing a shorter root, down to `MIN_ROOT` letters: colloquial
        words are often other derivations of a known root («психанул» → «психовать»).
+
+    A `real` word (one the dictionary knows) is never corrected: only steps 1 and 3 apply.
     """
     root = stem(word)
     if not root.isalpha() or len(root) < MIN_ROOT:
         root = ""
-    correction = lexicon.correct(word)
+    correction = None if real else lexicon.correct(word)
 
     def corrected() -> list[Alternative]:
         parsed.corrections[word] = correction[0]
@@ -172,7 +220,9 @@ def unknown_word_alternatives(
         ),
         lambda: corrected() if correction else [],
         *(
-            lambda n=n: root_alternatives(root[:n], lexicon) if has_substance(root[:n]) else []
+            lambda n=n: (
+                root_alternatives(root[:n], lexicon) if has_substance(root[:n]) and not real else []
+            )
             for n in range(len(root) - 1, MIN_ROOT - 1, -1)
         ),
     ]
@@ -183,11 +233,70 @@ def unknown_word_alternatives(
     return [Alternative((word,), (stem(word),))], False
 
 
+def is_real_word(word: str, lexicon: spelling.Lexicon) -> bool:
+    return lexicon.knows(word) or is_dictionary_word(word)
+
+
+def convert_layout(text: str, *, typing: bool = False) -> str | None:
+    """The text with its wrong-layout words converted (see `kb.search.layout`), or None; with
+    `typing`, the last word may be unfinished."""
+    lexicon = spelling.lexicon()
+    text = text[:MAX_QUERY_LENGTH]
+    beginning = None
+    if typing and not text[-1:].isspace():
+        beginning = lexicon.knows_prefix
+    return layout.convert(text, lambda w: is_real_word(w, lexicon), beginning)
+
+
+def weigh(group: Group, lexicon: spelling.Lexicon) -> None:
+    """An IDF weight for the group, and whether it is so common that it cannot tell entries
+    apart. The query's own word decides when the index holds it; a word found only through
+    synonyms or derivations weighs as the most specific of them, since whichever one a
+    document holds says what the word meant."""
+
+    def frequencies(alternatives: list[Alternative]) -> list[int]:
+        counts = (lexicon.document_count(w) for a in alternatives for w in a.words)
+        return [n for n in counts if n]
+
+    own = frequencies([a for a in group.alternatives if not a.synonym])
+    frequency = max(own) if own else min(frequencies(group.alternatives), default=0)
+    documents = max(lexicon.documents, 1)
+    group.weight = round(math.log(1 + documents / (1 + frequency)), 4)
+    group.common = documents >= MIN_DOCUMENTS_FOR_SHARE and frequency > COMMON_SHARE * documents
+
+
+def word_group(
+    word: str, lexicon: spelling.Lexicon, parsed: ParsedQuery, *, being_typed: bool
+) -> Group:
+    """The group of one query word: its forms and synonyms, the derivations of its root, and,
+    for a word the dictionary does not know, a correction."""
+    alternatives = word_alternatives(word)
+    known = any(is_known(a, lexicon) for a in alternatives)
+    real = is_real_word(word, lexicon)
+    if real:
+        # A word the index holds keeps to its own root; one it lacks borrows the synonyms of
+        # a derivation («нахамил» has none of its own, «хамить» has).
+        derived = derivation_alternatives(word, lexicon, with_synonyms=not known)
+        derived = [a for a in derived if is_known(a, lexicon)]
+        alternatives = unique(alternatives + derived)
+        known = known or bool(derived)
+    if being_typed and lexicon.knows_prefix(word):
+        alternatives.append(Alternative((word,), (word,), prefix=True))
+        known = True
+    if not known:
+        alternatives, known = unknown_word_alternatives(word, lexicon, parsed, real=real)
+    return Group(word, alternatives, known)
+
+
 def parse(text: str, *, typing: bool = False) -> ParsedQuery:
     """Parse a query; with `typing`, the last word may be unfinished (suggestions)."""
     text = text[:MAX_QUERY_LENGTH]
     all_words = words(text)[: MAX_WORDS * 3]
-    query_words = list(dict.fromkeys(w for w in all_words if w not in STOP_WORDS))[:MAX_WORDS]
+    # One group per word, however many forms of it the query has («друг другу»).
+    by_stem = {stem(w): w for w in reversed(all_words) if w not in STOP_WORDS}
+    content = list(dict.fromkeys(by_stem[stem(w)] for w in all_words if w not in STOP_WORDS))
+    # Filler counts only when the query is nothing else («что делать»).
+    query_words = ([w for w in content if not is_filler(w)] or content)[:MAX_WORDS]
     parsed = ParsedQuery(text=" ".join(text.split()))
     if not query_words:
         return parsed
@@ -201,20 +310,14 @@ def parse(text: str, *, typing: bool = False) -> ParsedQuery:
         if phrase is not None and phrase[0] > 1:
             length, terms = phrase
             alternatives = [a for t in terms for a in term_alternatives(t)]
-            parsed.groups.append(Group(" ".join(query_words[i : i + length]), unique(alternatives)))
+            group = Group(" ".join(query_words[i : i + length]), unique(alternatives))
             i += length
-            continue
-        word = query_words[i]
-        is_last = i == len(query_words) - 1
-        alternatives = word_alternatives(word)
-        known = any(is_known(a, lexicon) for a in alternatives)
-        if is_last and last_unfinished and lexicon.knows_prefix(word):
-            alternatives.append(Alternative((word,), (word,), prefix=True))
-            known = True
-        if not known:
-            alternatives, known = unknown_word_alternatives(word, lexicon, parsed)
-        parsed.groups.append(Group(word, alternatives, known))
-        i += 1
+        else:
+            being_typed = last_unfinished and i == len(query_words) - 1
+            group = word_group(query_words[i], lexicon, parsed, being_typed=being_typed)
+            i += 1
+        weigh(group, lexicon)
+        parsed.groups.append(group)
     if parsed.corrections:
         parsed.suggestion = " ".join(parsed.corrections.get(w, w) for w in all_words)
     return parsed

@@ -10,6 +10,7 @@ the stemmer cuts differently ("психует" → "психовать").
 import functools
 import logging
 import re
+from typing import NamedTuple
 
 import Stemmer
 
@@ -65,3 +66,128 @@ def lemma(word: str) -> str:
     if not CYRILLIC_WORD.fullmatch(word):
         return word  # the dictionary is Russian; other scripts can even crash its parser
     return normalize(_morph().parse(word)[0].normal_form)
+
+
+def is_dictionary_word(word: str) -> bool:
+    """Whether the Russian dictionary knows this normalised word: a real word is never a typo,
+    even when no entry holds it."""
+    if not CYRILLIC_WORD.fullmatch(word):
+        return False
+    return _morph().word_is_known(word) or _morph().word_is_known(word.replace("е", "ё", 1))
+
+
+# Query words that carry nothing a search could use: question words and filler staff put
+# around what happened («можно ли…», «что делать, если…», «опять», «сегодня»). Dictionary
+# forms; only queries drop them (the index keeps them: «делать» is in a title).
+FILLER_LEMMAS = frozenset(
+    """
+    быть вообще вдруг вечно делать день должный зачем как какой какой-то который ли можно
+    мочь надо нужно опять очень почему просто раз сегодня сейчас случай снова так тогда
+    тут хотеть что что-то щас вчера теперь постоянно часто ещё еще уже всё все всегда
+    никогда иногда вот это этот тот такой сказать говорить поступить быть-то ситуация
+    пожалуйста подсказать правильно лучше вести себя я ты он она оно мы вы они свой мой твой
+    ваш наш
+    """.split()  # noqa: SIM905 (a word list reads better as text)
+)
+
+
+def is_filler(word: str) -> bool:
+    return word in STOP_WORDS or lemma(word) in FILLER_LEMMAS
+
+
+# Prefixes and derivational suffixes: «нахамил», «хамство» and «хамить» share the root «хам»,
+# «обещание» and «обещать» the root «обещ». Stripping is bounded (a root keeps 3 letters) and a
+# root with its prefix stripped only meets a whole root, never another stripped one, so that
+# «пропал» and «упал» do not meet at «пал».
+ROOT_PREFIXES = sorted(
+    """
+    без бес вз воз вос вс вы до за из ис на над недо об обо от ото пере по под пред при про
+    раз рас с со у
+    """.split(),  # noqa: SIM905
+    key=len,
+    reverse=True,
+)
+ROOT_SUFFIXES = sorted(
+    """
+    ирова ова ева ыва ива нут ну ств ость ост ани ени ан ен тель щик чик ник ниц ическ ск
+    а я и е ы к
+    """.split(),  # noqa: SIM905
+    key=len,
+    reverse=True,
+)
+# Consonants that alternate at the end of a root («угроза» ↔ «угрожать», «плакать» ↔ «плач»).
+ALTERNATIONS = str.maketrans({"ж": "з", "ч": "к", "ш": "с", "щ": "с"})
+MIN_ROOT_LETTERS = 3
+VERB_ENDINGS = ("ть", "ться", "ти", "тись", "чь", "чься")
+
+
+def keeps_root(base: str, suffix: str) -> bool:
+    # A lone consonant is a suffix only after a long root («задержк»), not in «крик».
+    least = MIN_ROOT_LETTERS + (2 if suffix == "к" else 0)
+    return len(base) - len(suffix) >= least
+
+
+def _strip_suffixes(base: str) -> str:
+    for _ in range(2):
+        suffix = next((s for s in ROOT_SUFFIXES if base.endswith(s) and keeps_root(base, s)), None)
+        if suffix is None:
+            break
+        base = base[: -len(suffix)]
+    return base[:-1] + base[-1:].translate(ALTERNATIONS)
+
+
+class Roots(NamedTuple):
+    whole: str  # the root, prefix included
+    bare: str | None  # a prefixed verb's root without its prefix
+    verb: bool
+
+
+@functools.lru_cache(maxsize=50_000)
+def roots(word: str) -> Roots:
+    """The derivational root of a normalised Russian word, and, for a verb with a prefix, the
+    same without it (else None): what its noun, verb and adjective share."""
+    if not CYRILLIC_WORD.fullmatch(word):
+        return Roots(word, None, False)
+    return lemma_roots(lemma(word))
+
+
+@functools.lru_cache(maxsize=100_000)
+def lemma_roots(dictionary_form: str) -> Roots:
+    """`roots` of a word already in its dictionary form."""
+    if not CYRILLIC_WORD.fullmatch(dictionary_form):
+        return Roots(dictionary_form, None, False)
+    base = stem(dictionary_form)
+    whole = _strip_suffixes(base)
+    # Only verbs lose their prefix: «нахамить» is «хамить» done once, while «обсудить» is no
+    # «суд» (and a verb's stripped root only meets verbs: see `Lexicon.words_with_root`).
+    is_verb = dictionary_form.endswith(VERB_ENDINGS)
+    prefix = next((p for p in ROOT_PREFIXES if base.startswith(p)), "") if is_verb else ""
+    stripped = _strip_suffixes(base[len(prefix) :]) if prefix else None
+    if stripped is not None and len(stripped) < MIN_ROOT_LETTERS:
+        stripped = None
+    return Roots(whole, stripped, is_verb)
+
+
+def related_keys(word_roots: Roots) -> list[tuple[str, str]]:
+    """The keys under which derivations of the word are filed (see `root_keys`)."""
+    # A root of three letters meets a prefixed root only verb to verb: «хамить» meets
+    # «нахамить», but «суд» does not meet «обсудить». Longer roots say enough on their own:
+    # «обещание» meets «пообещать».
+    keys = [("whole", word_roots.whole)]
+    if word_roots.verb or len(word_roots.whole) > MIN_ROOT_LETTERS:
+        keys.append(("bare", word_roots.whole))
+    if word_roots.bare:
+        keys.append(("verb", word_roots.bare))
+        if len(word_roots.bare) > MIN_ROOT_LETTERS:
+            keys.append(("whole", word_roots.bare))
+    return keys
+
+
+def root_keys(word_roots: Roots) -> list[tuple[str, str]]:
+    """The keys to file a word under, for `related_keys` to find."""
+    keys = [("whole", word_roots.whole)]
+    if word_roots.verb:
+        keys.append(("verb", word_roots.whole))
+    if word_roots.bare:
+        keys.append(("bare", word_roots.bare))
+    return keys

@@ -8,7 +8,7 @@ content generation changes (kb/caching.py: every process sees an edit at its nex
 from dataclasses import dataclass
 
 from kb.search.expiring import Expiring
-from kb.search.russian import STOP_WORDS, lemma, stem, words
+from kb.search.russian import STOP_WORDS, lemma, related_keys, root_keys, roots, stem, words
 
 
 @dataclass(frozen=True)
@@ -29,17 +29,26 @@ class SynonymTable:
         self.groups = groups
         self.by_key: dict[str, set[int]] = {}
         self.phrases: list[tuple[tuple[str, ...], int]] = []
+        self.by_root: dict[tuple[str, str], set[int]] = {}
         for index, group in enumerate(groups):
             for term in group:
                 if len(term.words) == 1:
                     word = term.words[0]
                     for key in {lemma(word), stem(word)}:
                         self.by_key.setdefault(key, set()).add(index)
+                    for key in root_keys(roots(word)):
+                        self.by_root.setdefault(key, set()).add(index)
                 else:
                     self.phrases.append((term.stems, index))
 
     def groups_of_word(self, word: str) -> list[list[Term]]:
         found = self.by_key.get(lemma(word), set()) | self.by_key.get(stem(word), set())
+        return [self.groups[i] for i in sorted(found)]
+
+    def groups_of_root(self, word: str) -> list[list[Term]]:
+        """Groups with a derivation of the word's root («нахамил» → «хамить», «обещание» →
+        «обещать»); see `russian.roots`."""
+        found = {i for key in related_keys(roots(word)) for i in self.by_root.get(key, ())}
         return [self.groups[i] for i in sorted(found)]
 
     def terms_with_root(self, root: str) -> list[Term]:

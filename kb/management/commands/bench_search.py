@@ -18,7 +18,9 @@ class Command(BaseCommand):
             help="Corpus sizes, ascending (default: 1000 10000 100000).",
         )
         parser.add_argument(
-            "--check", action="store_true", help="Exit with an error when a target is missed."
+            "--check",
+            action="store_true",
+            help="Exit with an error when a target is missed (SQLite or PostgreSQL).",
         )
 
     def handle(self, *args, sizes: list[int], check: bool = False, **options) -> None:
