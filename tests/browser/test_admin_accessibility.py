@@ -2,13 +2,12 @@
 
 import pytest
 import reversion
-from django.contrib.auth.models import User
 from django.utils import timezone
 
 from kb import history
 from kb.models import Entry, Kind
 from tests.browser.axe import assert_accessible, axe_violations, describe
-from tests.conftest import editors_group
+from tests.browser.editor import log_in_as_editor
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,17 +24,6 @@ def situation():
         entry.save()
     make_entry(Kind.RULE, title="Обещать меньше", number=1)
     return entry
-
-
-def log_in_as_editor(page) -> User:
-    user = User.objects.create_user("editor", password="pass-12345-x", is_staff=True)
-    user.groups.add(editors_group())
-    page.goto("/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "pass-12345-x")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return user
 
 
 def test_admin_pages_have_no_accessibility_violations(page, situation):

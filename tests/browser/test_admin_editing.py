@@ -1,11 +1,10 @@
 """The situation form in a real Chromium: steps near the top, a preview that looks like the site."""
 
 import pytest
-from django.contrib.auth.models import User
 
 from kb.models import Entry, Kind
+from tests.browser.editor import log_in_as_editor
 from tests.browser.test_editing_safety import drag
-from tests.conftest import editors_group
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,16 +35,6 @@ STYLES_JS = """
   return out;
 }
 """
-
-
-def log_in_as_editor(page) -> None:
-    user = User.objects.create_user("editor", password="pass-12345-x", is_staff=True)
-    user.groups.add(editors_group())
-    page.goto("/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "pass-12345-x")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 @pytest.fixture

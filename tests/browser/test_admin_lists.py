@@ -1,11 +1,10 @@
 """The admin's entry lists fit a 1280 px screen without scrolling sideways, and work at 360 px."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.utils import timezone
 
 from kb.models import Kind, Source
-from tests.conftest import editors_group
+from tests.browser.editor import log_in_as_editor
 from tests.factories import make_entry
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,16 +26,6 @@ def entries():
             steps=["Выслушать"],
         )
         make_entry(Kind.RULE, title=f"Не обещать сроки, которых не можете выполнить {n}", number=n)
-
-
-def log_in_as_editor(page) -> None:
-    user = User.objects.create_user("editor", password="pass-12345-x", is_staff=True)
-    user.groups.add(editors_group())
-    page.goto("/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "pass-12345-x")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
 
 
 def overflow(page) -> dict:
