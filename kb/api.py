@@ -550,6 +550,9 @@ def search_entries(request: HttpRequest, filters: Query[SearchFilters]) -> dict[
         as_typed=filters.as_typed,
     )
     record = record_search(query, results.total, SearchSource.API)
+    if record:
+        # The page cache logs the search again on every hit of this answer (kb/caching.py).
+        request.logged_search = (query, results.total, record, SearchSource.API)
     return {
         "query": results.query,
         "total": results.total,

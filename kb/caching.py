@@ -262,7 +262,7 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if current != UNAVAILABLE and self.storable(request, response):
             try:
-                record = (current, self.record(response))
+                record = (current, self.record(request, response))
                 cache.set(key, record, settings.PRAVILA_PAGE_CACHE_SECONDS)
                 if shared_cache():
                     _local_pages.put(key, record)
@@ -311,26 +311,26 @@ class AnonymousPageCacheMiddleware:
         return "cookie" not in vary and "private" not in control and "no-store" not in control
 
     @staticmethod
-    def record(response: HttpResponse) -> tuple:
+    def record(request: HttpRequest, response: HttpResponse) -> tuple:
         return (
             response.status_code,
             list(response.items()),
             response.content,
             getattr(response, "counts_view_of", None),
-            getattr(response, "logged_search", None),
+            # A search the view logged: logged again, with a key of its own, on every hit.
+            getattr(request, "logged_search", None),
         )
 
     @staticmethod
     def replay(record: tuple) -> HttpResponse:
-        from kb.misslog.models import Source
         from kb.misslog.services import record_search
         from kb.viewcounts import record_view
 
         status, headers, content, view_of, logged_search = record
         if logged_search is not None:
-            # A search page: logged again as a search of its own, whose key its links carry.
-            query, result_count, stored_key = logged_search
-            key = record_search(query, result_count, Source.PAGE)
+            # A search: logged again as a search of its own, whose key its links carry.
+            query, result_count, stored_key, source = logged_search
+            key = record_search(query, result_count, source)
             if key:
                 content = content.replace(str(stored_key).encode(), str(key).encode())
         response = HttpResponse(content, status=status)

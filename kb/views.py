@@ -318,7 +318,8 @@ class SearchView(TemplateView):
             # The page cache logs the search again on every hit of this page, with a key of its
             # own in the result links (kb/caching.py).
             results = response.context_data["results"]
-            response.logged_search = (response.context_data["query"], results.total, key)
+            query = response.context_data["query"]
+            request.logged_search = (query, results.total, key, SearchSource.PAGE)
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -110,6 +110,14 @@ def test_a_search_page_served_from_the_page_cache_is_logged_with_its_own_key(cli
     assert first.opened_entry is None and second.opened_entry == entry
 
 
+def test_an_api_search_served_from_the_page_cache_is_logged_with_its_own_key(client, entry):
+    answers = [client.get("/api/v1/search/", {"q": "сотрудник"}).json() for _ in range(2)]
+    first, second = SearchRecord.objects.order_by("pk")
+    assert first.key != second.key and first.source == second.source == "api"
+    assert answers[0]["results"][0]["open_url"] == f"/search/open/{first.key}/{entry.pk}/"
+    assert answers[1]["results"][0]["open_url"] == f"/search/open/{second.key}/{entry.pk}/"
+
+
 def test_the_api_gives_links_that_record_the_opening(client, entry):
     hit = client.get("/api/v1/search/", {"q": "телефон"}).json()["results"][0]
     assert hit["url"] == entry.get_absolute_url()
