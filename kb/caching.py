@@ -17,6 +17,7 @@ no cookie that changes the page, so the page is the same for all of them. Anythi
 import hashlib
 import logging
 import os
+import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -112,9 +113,11 @@ def _write_generation() -> None:
         return
     path = generation_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.{os.getpid()}")
-    temporary.write_text(str(value))
-    # A rename is atomic: another process reads the old number or the new one, never half.
+    # A temporary file of this write's own (threads of one process share its pid), renamed over
+    # the old one: a rename is atomic, so readers see the old number or the new one, never half.
+    descriptor, temporary = tempfile.mkstemp(prefix=f"{path.name}.", dir=path.parent)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(str(value))
     os.replace(temporary, path)
 
 

@@ -3,6 +3,8 @@
 Run on local memory and, in CI, on Redis (CACHE_URL): see .ci/run.
 """
 
+import threading
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -151,3 +153,25 @@ def test_a_draft_shown_to_an_editor_is_never_cached_for_readers(client, editor_c
     draft = make_entry(title="Черновик правила", status=Status.DRAFT)
     assert editor_client.get(draft.get_absolute_url()).status_code == 200
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_threads_of_one_process_bump_the_generation_file_at_once(settings):
+    """gunicorn's threads share a pid: each write needs a temporary file of its own."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    errors: list[Exception] = []
+
+    def bump() -> None:
+        try:
+            for _ in range(200):
+                caching.bump_generation()
+        except Exception as error:
+            errors.append(error)
+
+    before = caching.generation()
+    threads = [threading.Thread(target=bump) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert caching.generation() > before
