@@ -6,7 +6,7 @@ Run on local memory and, in CI, on Redis (CACHE_URL): see .ci/run.
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -166,6 +166,8 @@ def test_threads_of_one_process_bump_the_generation_file_at_once(settings):
                 caching.bump_generation()
         except Exception as error:
             errors.append(error)
+        finally:
+            connections.close_all()  # this thread's own connections (PostgreSQL opens some)
 
     before = caching.generation()
     threads = [threading.Thread(target=bump) for _ in range(8)]
