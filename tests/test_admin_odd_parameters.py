@@ -122,3 +122,15 @@ def test_a_nul_byte_in_the_autocomplete_term_is_refused(editor_client, situation
         assert response.status_code == 400, term
     response = editor_client.get(reverse("admin:autocomplete"), {"term": "опоздал", **autocomplete})
     assert [item["text"] for item in response.json()["results"]] == ["Клиент опоздал на час"]
+
+
+@pytest.mark.parametrize(
+    "admin_name", ["kb_entry", "kb_situation", "feedback_situationfeedback", "paths_path"]
+)
+def test_a_to_field_that_names_no_field_is_refused(admin_client, situation, admin_name):
+    changelist = reverse(f"admin:{admin_name}_changelist")
+    for to_field in ["+", "%2B", "id+", "-", "ё", "1a"]:
+        response = admin_client.get(f"{changelist}?_to_field={to_field}")
+        assert response.status_code == 400, to_field
+    # A popup's real field still opens the list.
+    assert admin_client.get(f"{changelist}?_to_field=id&_popup=1").status_code == 200

@@ -9,7 +9,7 @@ refuses in any text it is given.
 import datetime
 from collections.abc import Callable
 
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.options import TO_FIELD_VAR, IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.urls import reverse
@@ -63,22 +63,30 @@ class CheckedParametersMixin:
         return CheckedChangeList
 
 
-class AdminNulBytesMiddleware:
-    """400 for an admin request with a NUL byte in its query string.
+class AdminParametersMiddleware:
+    """400 for an admin request with a NUL byte in its query string, or a `_to_field` that
+    cannot name a field.
 
-    No filter, search or autocomplete term has a use for one, and PostgreSQL would fail on
-    it with an error page. The public pages clean their parameters themselves.
+    No filter, search or autocomplete term has a use for a NUL byte, and PostgreSQL would fail
+    on it with an error page. Django's own check of `_to_field` fails with a 500 on a name such
+    as "+" (the hidden reverse relations are named so). The public pages clean their
+    parameters themselves.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info.startswith(reverse("admin:index")) and any(
+        if not request.path_info.startswith(reverse("admin:index")):
+            return self.get_response(request)
+        if any(
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):
             return HttpResponseBadRequest(
                 "NUL characters are not allowed in parameters.", content_type="text/plain"
             )
+        to_field = request.GET.get(TO_FIELD_VAR, "")
+        if to_field and not (to_field.isascii() and to_field.isidentifier()):
+            return HttpResponseBadRequest("No such field.", content_type="text/plain")
         return self.get_response(request)
