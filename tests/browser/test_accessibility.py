@@ -28,6 +28,10 @@ def site_pages() -> list[str]:
         situation.source.get_absolute_url(),
         "/search/?q=клиент",
         "/search/?q=щщщщщщ",
+        "/search/?q=ghbynth",  # converted from the Latin layout
+        "/en/",
+        "/accounts/login/",
+        "/no-such-page/",  # the site's own 404 page
     ]
 
 
