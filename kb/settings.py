@@ -304,6 +304,8 @@ PRAVILA_PERMISSIONS_POLICY = (
 PRAVILA_MISSLOG_DAYS = int(os.environ.get("PRAVILA_MISSLOG_DAYS", "90"))
 if PRAVILA_MISSLOG_DAYS < 1:
     raise ImproperlyConfigured("PRAVILA_MISSLOG_DAYS must be a whole number of days, at least 1.")
+# Each process writes the searches it gathered at most this often (seconds; 0: after every one).
+PRAVILA_MISSLOG_WRITE_SECONDS = float(os.environ.get("PRAVILA_MISSLOG_WRITE_SECONDS", "1"))
 
 LOGGING = {
     "version": 1,

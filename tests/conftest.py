@@ -65,19 +65,25 @@ def fresh_search_caches():
 def fresh_cache(settings, tmp_path):
     """Each test starts with an empty cache (Redis included, when CACHE_URL names it) and a
     content generation of its own. View counts are written only when a test flushes them (the
-    flush after a response would otherwise add its queries to whichever test comes when due)."""
+    flush after a response would otherwise add its queries to whichever test comes when due),
+    and no search is left waiting for the miss log's next write."""
     from django.core.cache import cache
 
     from kb import caching, viewcounts
+    from kb.misslog import services as misslog
 
     settings.PRAVILA_CACHE_GENERATION_FILE = str(tmp_path / "cache-generation")
     settings.PRAVILA_VIEW_COUNT_FLUSH_SECONDS = 0
+    # Searches are written after each response (tests/test_misslog.py checks the batching).
+    settings.PRAVILA_MISSLOG_WRITE_SECONDS = 0
     cache.clear()
     viewcounts.discard_local_counts()
+    misslog.discard_waiting()
     caching.forget_local_pages()
     yield
     cache.clear()
     viewcounts.discard_local_counts()
+    misslog.discard_waiting()
     caching.forget_local_pages()
 
 

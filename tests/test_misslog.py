@@ -148,6 +148,66 @@ def test_a_search_in_a_request_is_written_once_its_response_is_sent():
     assert SearchRecord.objects.count() == 2
 
 
+def test_searches_after_a_write_wait_and_are_written_together(client, entry, settings):
+    settings.PRAVILA_MISSLOG_WRITE_SECONDS = 3600
+    page_search(client, "сотрудник")  # the first write of the process: at once
+    assert SearchRecord.objects.count() == 1
+    page_search(client, "телефон")
+    client.get("/api/v1/search/", {"q": "утро"})
+    assert SearchRecord.objects.count() == 1  # gathered, not written on every search
+
+    settings.PRAVILA_MISSLOG_WRITE_SECONDS = 0  # due: the next response writes them all
+    client.get("/")
+    assert sorted(SearchRecord.objects.values_list("query", flat=True)) == [
+        "сотрудник",
+        "телефон",
+        "утро",
+    ]
+
+
+def test_searches_waiting_are_written_when_the_process_exits(client, entry, settings):
+    import atexit
+
+    settings.PRAVILA_MISSLOG_WRITE_SECONDS = 3600
+    page_search(client, "сотрудник")
+    page_search(client, "телефон")
+    assert SearchRecord.objects.count() == 1
+    atexit._run_exitfuncs()  # what the interpreter does at exit
+    assert SearchRecord.objects.count() == 2
+
+
+def test_opening_a_result_of_a_search_still_waiting_writes_it_first(client, entry, settings):
+    settings.PRAVILA_MISSLOG_WRITE_SECONDS = 3600
+    page_search(client, "телефон")  # written at once: the first of the process
+    (link,) = result_links(page_search(client, "сотрудник"))  # waiting
+    assert client.get(link).status_code == 302
+    record = SearchRecord.objects.get(query="сотрудник")
+    assert record.opened_entry == entry
+
+
+def test_an_opening_before_another_process_writes_its_search_is_noted_later(entry, settings):
+    settings.PRAVILA_MISSLOG_WRITE_SECONDS = 3600
+    key = uuid.uuid4()
+    services.record_opening(key, entry)  # the search is still in another process
+    assert not SearchRecord.objects.exists()
+    SearchRecord.objects.create(key=key, query="сотрудник", result_count=1, source="page")
+    services.write_waiting()  # this process's next write tries the opening again
+    assert SearchRecord.objects.get(key=key).opened_entry == entry
+
+
+def test_an_opening_whose_search_never_comes_is_given_up(entry, settings, monkeypatch):
+    services.record_opening(uuid.uuid4(), entry)
+    assert len(services.Waiting.openings) == 1
+    monkeypatch.setattr(services, "OPENING_RETRY_SECONDS", -1)
+    services.record_opening(uuid.uuid4(), entry)
+    services.write_waiting()
+    assert len(services.Waiting.openings) == 1  # the one still within its minute
+    clock = services.time.monotonic() + 3600
+    monkeypatch.setattr(services.time, "monotonic", lambda: clock)
+    services.write_waiting()
+    assert services.Waiting.openings == []
+
+
 def test_a_failing_write_is_logged_and_the_search_answers(client, entry, monkeypatch, caplog):
     # A source the database's check constraint refuses: a real failed INSERT, in the request's
     # transaction (on PostgreSQL a failure outside a savepoint would break every later query).
