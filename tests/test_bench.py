@@ -42,3 +42,24 @@ def test_rounds_are_judged_by_their_median_ratio_and_all_their_errors():
     median = load.median_result(rounds)
     assert median.ratio == 0.7
     assert median.non2xx == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_signed_in_benchmark_signs_a_reader_without_rights_in_through_the_login_page(
+    live_server,
+):
+    import urllib.request
+
+    from django.contrib.auth.models import User
+
+    from kb.personal import has_no_rights
+
+    password = load.reader_password()
+    assert has_no_rights(User.objects.get(username=load.BENCH_READER))
+    headers = load.sign_in(live_server.url, load.BENCH_READER, password)
+    assert "sessionid=" in headers["Cookie"]
+    request = urllib.request.Request(live_server.url + "/", headers=headers)
+    with urllib.request.urlopen(request) as response:
+        assert load.BENCH_READER in response.read().decode()
+    with pytest.raises(SystemExit, match=r"403|form came back"):
+        load.sign_in(live_server.url, load.BENCH_READER, "wrong password")

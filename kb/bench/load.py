@@ -158,11 +158,11 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def check_answers(url: str) -> None:
+def check_answers(url: str, headers: dict[str, str]) -> None:
     """Every measured URL must answer 200 before it is measured (and is warmed up so)."""
     opener = urllib.request.build_opener(NoRedirect)
     try:
-        with opener.open(url, timeout=30) as response:
+        with opener.open(urllib.request.Request(url, headers=headers), timeout=30) as response:
             status = response.status
     except urllib.error.HTTPError as error:
         status = error.code
@@ -170,7 +170,9 @@ def check_answers(url: str) -> None:
         raise SystemExit(f"{url} answers {status}, not 200: nothing to measure.")
 
 
-def drive(wrk: str, url: str, seconds: int, connections: int, threads: int) -> dict:
+def drive(
+    wrk: str, url: str, seconds: int, connections: int, threads: int, headers: dict[str, str]
+) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
     try:
@@ -182,6 +184,7 @@ def drive(wrk: str, url: str, seconds: int, connections: int, threads: int) -> d
                 f"--duration={seconds}s",
                 "--timeout=10s",
                 f"--script={script.name}",
+                *(f"--header={name}: {value}" for name, value in headers.items()),
                 url,
             ],
             capture_output=True,
@@ -194,10 +197,17 @@ def drive(wrk: str, url: str, seconds: int, connections: int, threads: int) -> d
     return json.loads(line.removeprefix("RESULT "))
 
 
-def measure(wrk: str, base: str, target: Target, seconds: int, connections: int) -> Result:
+def measure(
+    wrk: str,
+    base: str,
+    target: Target,
+    seconds: int,
+    connections: int,
+    headers: dict[str, str] | None = None,
+) -> Result:
     url = base + target.path
-    check_answers(url)
-    figures = drive(wrk, url, seconds, connections, threads=2)
+    check_answers(url, headers or {})
+    figures = drive(wrk, url, seconds, connections, threads=2, headers=headers or {})
     return Result(
         target=target,
         requests_per_second=figures["requests"] / (figures["duration_us"] / 1e6),
@@ -206,6 +216,61 @@ def measure(wrk: str, base: str, target: Target, seconds: int, connections: int)
         errors=figures["errors"],
         non2xx=figures["non2xx"],
     )
+
+
+BENCH_READER = "bench-reader"
+
+
+def reader_password() -> str:
+    """A reader without rights for the benchmark, with a new password each run."""
+    from django.contrib.auth.models import User
+
+    password = secrets.token_urlsafe(24)
+    user, _ = User.objects.get_or_create(username=BENCH_READER)
+    user.is_staff = user.is_superuser = False
+    user.set_password(password)
+    user.save()
+    user.user_permissions.clear()
+    user.groups.clear()
+    return password
+
+
+def sign_in(base: str, username: str, password: str) -> dict[str, str]:
+    """Sign in through the site's login page, as a browser does; the Cookie header to send.
+    (Cookies are read by hand: production marks them Secure, and this is plain HTTP.)"""
+    import re
+    from urllib.parse import urlencode
+
+    opener = urllib.request.build_opener(NoRedirect)
+    login = base + "/accounts/login/"
+    with opener.open(login, timeout=30) as response:
+        cookies = set_cookies(response.headers)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode())
+    if token is None:
+        raise SystemExit(f"{login} shows no sign-in form.")
+    form = {"username": username, "password": password, "csrfmiddlewaretoken": token[1]}
+    request = urllib.request.Request(
+        login, data=urlencode(form).encode(), headers={"Referer": login, **cookie_header(cookies)}
+    )
+    try:
+        opener.open(request, timeout=30).close()
+        raise SystemExit(f"Signing in at {login} failed: the form came back.")
+    except urllib.error.HTTPError as error:  # the redirect after signing in
+        if error.code != 302:
+            raise SystemExit(f"Signing in at {login} answered {error.code}.") from None
+        cookies |= set_cookies(error.headers)
+    if settings.SESSION_COOKIE_NAME not in cookies:
+        raise SystemExit(f"Signing in at {login} did not start a session.")
+    return cookie_header(cookies)
+
+
+def set_cookies(headers) -> dict[str, str]:
+    pairs = (value.split(";", 1)[0].split("=", 1) for value in headers.get_all("Set-Cookie") or [])
+    return {name.strip(): value.strip() for name, value in pairs}
+
+
+def cookie_header(cookies: dict[str, str]) -> dict[str, str]:
+    return {"Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())}
 
 
 def page_targets() -> list[Target]:

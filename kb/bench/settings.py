@@ -1,10 +1,19 @@
 """A bare Django project for the load benchmark: `startproject`'s middleware, one view, one
-template, no database query. It is the yardstick Pravila's pages are measured against."""
+template. It is the yardstick Pravila's pages are measured against.
 
+For a visitor who is not signed in it makes no database query. For a signed-in one
+(`bench_pages --signed-in` sends both the same session cookie) it looks the session and the
+user up in the site's database, as every Django page for a signed-in user must.
+"""
+
+import os
 from pathlib import Path
 
+import dj_database_url
+
 DEBUG = False
-SECRET_KEY = "bench-only-not-secret"  # serves one static template on 127.0.0.1, nothing else
+# The site's key, when the benchmark gives one: sessions and their user checks are signed.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "bench-only-not-secret"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "kb.bench.urls"
 WSGI_APPLICATION = "kb.wsgi.application"
@@ -37,7 +46,10 @@ TEMPLATES = [
         },
     },
 ]
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+DATABASES = {
+    "default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
+}
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_CODE = "ru"

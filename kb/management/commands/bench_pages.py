@@ -31,6 +31,12 @@ class Command(BaseCommand):
             "what a page costs when it is not in the cache.",
         )
         parser.add_argument(
+            "--signed-in",
+            action="store_true",
+            help="Sign-in mode (PRAVILA_LOGIN_REQUIRED=1), every page asked for by a reader "
+            "signed in through the login page: the intranet case.",
+        )
+        parser.add_argument(
             "--no-prepare",
             action="store_true",
             help="Skip migrate, load_seed, the search index and collectstatic.",
@@ -41,9 +47,12 @@ class Command(BaseCommand):
         env = load.production_environment()
         if options["no_page_cache"]:
             env["PRAVILA_PAGE_CACHE_SECONDS"] = "0"
+        if options["signed_in"]:
+            env["PRAVILA_LOGIN_REQUIRED"] = "1"
         if not options["no_prepare"]:
             load.prepare(env)
         targets = load.page_targets()
+        password = load.reader_password() if options["signed_in"] else ""
         bare_env = {**env, "DJANGO_SETTINGS_MODULE": "kb.bench.settings"}
         logs = settings.BASE_DIR / "var"
         seconds, connections = options["seconds"], options["connections"]
@@ -55,12 +64,15 @@ class Command(BaseCommand):
             load.gunicorn(env, port, workers, logs / "bench-site.log") as site,
             load.gunicorn(bare_env, port + 1, workers, logs / "bench-bare.log") as bare,
         ):
+            headers = load.sign_in(site, load.BENCH_READER, password) if password else {}
             for number in range(1, rounds + 1):
                 bare_view = load.Target("bare Django view (before)", "/", "bare")
-                before = load.measure(wrk, bare, bare_view, seconds, connections)
-                results = [load.measure(wrk, site, t, seconds, connections) for t in targets]
+                before = load.measure(wrk, bare, bare_view, seconds, connections, headers)
+                results = [
+                    load.measure(wrk, site, t, seconds, connections, headers) for t in targets
+                ]
                 bare_view = load.Target("bare Django view (after)", "/", "bare")
-                after = load.measure(wrk, bare, bare_view, seconds, connections)
+                after = load.measure(wrk, bare, bare_view, seconds, connections, headers)
                 bare_rps = (before.requests_per_second + after.requests_per_second) / 2
                 for result in results:
                     result.ratio = result.requests_per_second / bare_rps
@@ -84,6 +96,8 @@ class Command(BaseCommand):
         cache = "Redis" if settings.CACHE_URL else "local memory"
         if options["no_page_cache"]:
             cache += " (page cache off)"
+        if options["signed_in"]:
+            cache += "; sign-in mode, pages for a signed-in reader"
         return (
             f"{engine}, cache: {cache}, gunicorn {options['workers']} sync workers, "
             f"wrk {options['connections']} connections × {options['seconds']} s per URL"
