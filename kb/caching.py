@@ -12,6 +12,8 @@ one (Redis), else in a small file under var/ (local memory is per process, the f
 `AnonymousPageCacheMiddleware` serves whole pages to readers who are not signed in: they carry
 no cookie that changes the page, so the page is the same for all of them. Anything personal
 (a session, messages, a proxy's user header, sign-in mode) bypasses it.
+`ReaderPageCacheMiddleware` serves signed-in readers: a page is stored with its personal
+parts left as markers, and each reader gets them filled in (kb/personal.py).
 """
 
 import hashlib
@@ -49,26 +51,36 @@ def shared_cache() -> bool:
     return "LocMemCache" not in settings.CACHES["default"]["BACKEND"]
 
 
-def generation_file() -> Path:
-    return Path(settings.PRAVILA_CACHE_GENERATION_FILE)
+# Generations besides the content's: "reading" moves on whenever a reader marks an entry read
+# (what readers' personal parts are cached by; see kb/personal.py).
+CONTENT = "content"
 
 
-def generation() -> int:
-    """The current content generation (nanoseconds since the epoch of the last edit); -1 when
-    the shared cache cannot be reached (nothing is cached then)."""
+def generation_key(name: str = CONTENT) -> str:
+    return GENERATION_KEY if name == CONTENT else f"{GENERATION_KEY}:{name}"
+
+
+def generation_file(name: str = CONTENT) -> Path:
+    path = Path(settings.PRAVILA_CACHE_GENERATION_FILE)
+    return path if name == CONTENT else path.with_name(f"{path.name}-{name}")
+
+
+def generation(name: str = CONTENT) -> int:
+    """The current content generation (nanoseconds since the epoch of the last edit), or
+    another one by `name`; -1 when the shared cache cannot be reached (nothing is cached then)."""
     if shared_cache():
         try:
-            value = read_shared_generation()
+            value = read_shared_generation(generation_key(name))
             if value is None:
                 # A fresh or flushed cache: any new number makes every older key unreachable.
-                cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-                value = cache.get(GENERATION_KEY)
+                cache.add(generation_key(name), time.time_ns(), timeout=None)
+                value = cache.get(generation_key(name))
             return int(value)
         except Exception:  # the cache is an optimisation: an outage must not fail pages
             logger.warning("Cache unavailable", exc_info=True)
             return UNAVAILABLE
     try:
-        return int(generation_file().read_text() or 0)
+        return int(generation_file(name).read_text() or 0)
     except (FileNotFoundError, ValueError):
         return 0
 
@@ -84,34 +96,34 @@ class SharedGenerationReader:
     made_for: tuple[int, str] | None = None
 
     @classmethod
-    def read(cls, location: str) -> int | None:
+    def read(cls, location: str, key: str) -> int | None:
         # A new client in a new process (after gunicorn's fork) or for another server.
         if cls.client is None or cls.made_for != (os.getpid(), location):
             import redis
 
             cls.client, cls.made_for = redis.Redis.from_url(location), (os.getpid(), location)
-        value = cls.client.get(cache.make_and_validate_key(GENERATION_KEY))
+        value = cls.client.get(cache.make_and_validate_key(key))
         return None if value is None else int(value)
 
 
-def read_shared_generation() -> int | None:
+def read_shared_generation(key: str) -> int | None:
     configured = settings.CACHES["default"]
     location = configured.get("LOCATION")
     if configured["BACKEND"].endswith(".RedisCache") and isinstance(location, str):
-        return SharedGenerationReader.read(location)
-    return cache.get(GENERATION_KEY)  # another shared cache: through Django's API
+        return SharedGenerationReader.read(location, key)
+    return cache.get(key)  # another shared cache: through Django's API
 
 
-def _write_generation() -> None:
+def _write_generation(name: str = CONTENT) -> None:
     value = time.time_ns()
     if shared_cache():
         try:
-            cache.set(GENERATION_KEY, value, timeout=None)
+            cache.set(generation_key(name), value, timeout=None)
         except Exception:
             # The edit is saved; processes see it when the cache is back (keys expire too).
             logger.error("Could not mark the cache stale after an edit", exc_info=True)
         return
-    path = generation_file()
+    path = generation_file(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     # A temporary file of this write's own (threads of one process share its pid), renamed over
     # the old one: a rename is atomic, so readers see the old number or the new one, never half.
@@ -121,12 +133,12 @@ def _write_generation() -> None:
     os.replace(temporary, path)
 
 
-def bump_generation() -> None:
+def bump_generation(name: str = CONTENT) -> None:
     """Make every cached value stale: now (for this transaction's own later reads) and again
     when the transaction commits (a request between the two could cache what it read before
     the commit under the new generation)."""
-    _write_generation()
-    transaction.on_commit(_write_generation)
+    _write_generation(name)
+    transaction.on_commit(lambda: _write_generation(name))
 
 
 def cached(name: str, build: Callable[[], T], timeout: int = DATA_SECONDS) -> T:
@@ -169,10 +181,18 @@ def connect_signals() -> None:
             post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete")
     m2m_changed.connect(content_changed, dispatch_uid="pravila-caching-m2m")
+    for signal in (post_save, post_delete):
+        signal.connect(reading_changed, sender="paths.ReadMark", dispatch_uid=f"reading-{signal}")
 
 
-# Models written while people read, which change no cached page: read marks are shown only
-# to their signed-in reader, whose pages are never cached.
+def reading_changed(sender: type, **kwargs: Any) -> None:
+    """A read mark saved or deleted: readers' personal parts are stale (kb/personal.py)."""
+    if not kwargs.get("raw"):
+        bump_generation("reading")
+
+
+# Models written while people read, which change no page: read marks are shown only in their
+# reader's personal parts, which follow the "reading" generation instead.
 NOT_CONTENT = {"paths.ReadMark"}
 
 
@@ -239,6 +259,84 @@ _local_pages = LocalPages()
 forget_local_pages = _local_pages.clear
 
 
+def page_key(request: HttpRequest, audience: str) -> str | None:
+    """The cache key of the page at the request's address for an audience; None when the
+    host is not allowed (the normal path answers it: 400)."""
+    try:
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    except Exception:
+        return None
+    # One key per address, whatever the generation: a new page replaces the stale one.
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"pravila:page:{digest}" if audience == "anonymous" else f"pravila:{audience}:{digest}"
+
+
+def generation_and_page(key: str) -> tuple[int, tuple | None]:
+    """The current generation and the page stored under `key` with the generation it was
+    made in (a page of an older generation is stale). With Redis, pages are also kept in
+    this process, so that a page read often costs one small read (the generation) only."""
+    current = generation()
+    if not shared_cache():
+        return current, cache.get(key)
+    local = _local_pages.get(key)
+    if local is not None and local[0] == current:
+        return current, local
+    found = cache.get(key)
+    if found is not None and found[0] == current:
+        _local_pages.put(key, found)
+    return current, found
+
+
+def store_page(key: str, current: int, request: HttpRequest, response: HttpResponse) -> None:
+    try:
+        record = (current, record_page(request, response))
+        cache.set(key, record, settings.PRAVILA_PAGE_CACHE_SECONDS)
+        if shared_cache():
+            _local_pages.put(key, record)
+    except Exception:
+        logger.warning("Page cache unavailable", exc_info=True)
+
+
+def storable(response: HttpResponse) -> bool:
+    """Whether a response is the same for everyone who may get it from the cache: a 200 that
+    sets no cookie, does not vary by cookie and is not private."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
+    control = response.get("Cache-Control", "").lower()
+    return "cookie" not in vary and "private" not in control and "no-store" not in control
+
+
+def record_page(request: HttpRequest, response: HttpResponse) -> tuple:
+    return (
+        response.status_code,
+        list(response.items()),
+        response.content,
+        getattr(response, "counts_view_of", None),
+        # A search the view logged: logged again, with a key of its own, on every hit.
+        getattr(request, "logged_search", None),
+    )
+
+
+def replay(record: tuple) -> HttpResponse:
+    from kb.misslog.services import record_search
+    from kb.viewcounts import record_view
+
+    status, headers, content, view_of, logged_search = record
+    if logged_search is not None:
+        # A search: logged again as a search of its own, whose key its links carry.
+        query, result_count, stored_key, source = logged_search
+        key = record_search(query, result_count, source)
+        if key:
+            content = content.replace(str(stored_key).encode(), str(key).encode())
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    if view_of is not None:
+        record_view(view_of)
+    return response
+
+
 class AnonymousPageCacheMiddleware:
     """Whole pages for readers who are not signed in, per host and full path, while the
     content generation they were made in is current.
@@ -256,38 +354,18 @@ class AnonymousPageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         try:
-            current, hit = self.generation_and_page(key)
+            current, hit = generation_and_page(key)
         except Exception:  # the cache is an optimisation: a cache outage must not fail pages
             logger.warning("Page cache unavailable", exc_info=True)
             return self.get_response(request)
         if hit is not None and hit[0] == current:
-            return self.replay(hit[1])
+            return replay(hit[1])
         response = self.get_response(request)
-        if current != UNAVAILABLE and self.storable(request, response):
-            try:
-                record = (current, self.record(request, response))
-                cache.set(key, record, settings.PRAVILA_PAGE_CACHE_SECONDS)
-                if shared_cache():
-                    _local_pages.put(key, record)
-            except Exception:
-                logger.warning("Page cache unavailable", exc_info=True)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if current != UNAVAILABLE and storable(response) and not signed_in:
+            store_page(key, current, request, response)
         return response
-
-    @staticmethod
-    def generation_and_page(key: str) -> tuple[int, tuple | None]:
-        """The current generation and the page stored under `key` with the generation it was
-        made in (a page of an older generation is stale). With Redis, pages are also kept in
-        this process, so that a page read often costs one small read (the generation) only."""
-        current = generation()
-        if not shared_cache():
-            return current, cache.get(key)
-        local = _local_pages.get(key)
-        if local is not None and local[0] == current:
-            return current, local
-        found = cache.get(key)
-        if found is not None and found[0] == current:
-            _local_pages.put(key, found)
-        return current, found
 
     @staticmethod
     def key_for(request: HttpRequest) -> str | None:
@@ -295,50 +373,94 @@ class AnonymousPageCacheMiddleware:
             return None
         if getattr(settings, "PRAVILA_LOGIN_REQUIRED", False) or carries_identity(request):
             return None
-        try:
-            address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        except Exception:  # a host not allowed: the normal path answers it (400)
-            return None
-        # One key per address, whatever the generation: a new page replaces the stale one.
-        return "pravila:page:" + hashlib.sha256(address.encode()).hexdigest()
+        return page_key(request, "anonymous")
 
-    @staticmethod
-    def storable(request: HttpRequest, response: HttpResponse) -> bool:
-        if response.status_code != 200 or response.streaming or response.cookies:
-            return False
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            return False
-        vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", ""))}
-        control = response.get("Cache-Control", "").lower()
-        return "cookie" not in vary and "private" not in control and "no-store" not in control
 
-    @staticmethod
-    def record(request: HttpRequest, response: HttpResponse) -> tuple:
-        return (
-            response.status_code,
-            list(response.items()),
-            response.content,
-            getattr(response, "counts_view_of", None),
-            # A search the view logged: logged again, with a key of its own, on every hit.
-            getattr(request, "logged_search", None),
-        )
+# The pages, by view name, whose content is the same for every signed-in reader apart from
+# their personal parts (kb/personal.py). Pages that show a reader's own progress (paths, what
+# changed) and forms are not among them.
+SHARED_WITH_READERS = frozenset(
+    {
+        "kb:home",
+        *(
+            f"kb:{kind}_{page}"
+            for kind in ("situation", "rule", "principle", "case")
+            for page in ("list", "detail")
+        ),
+        "kb:tag_list",
+        "kb:tag_detail",
+        "kb:source_detail",
+        "kb:search",
+        "api:search_entries",
+        "api:suggest_entries",
+        "api:list_entries",
+        "api:get_entry",
+        "api:list_tags",
+        "api:list_sources",
+        "api:get_source",
+    }
+)
 
-    @staticmethod
-    def replay(record: tuple) -> HttpResponse:
-        from kb.misslog.services import record_search
-        from kb.viewcounts import record_view
 
-        status, headers, content, view_of, logged_search = record
-        if logged_search is not None:
-            # A search: logged again as a search of its own, whose key its links carry.
-            query, result_count, stored_key, source = logged_search
-            key = record_search(query, result_count, source)
-            if key:
-                content = content.replace(str(stored_key).encode(), str(key).encode())
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
-        if view_of is not None:
-            record_view(view_of)
+def reader_profile(request: HttpRequest) -> Any:
+    from kb.personal import reader_profile
+
+    return reader_profile(request)
+
+
+def has_no_rights(user: Any) -> bool:
+    from kb.personal import has_no_rights
+
+    return has_no_rights(user)
+
+
+class ReaderPageCacheMiddleware:
+    """Pages for signed-in readers, made once for all of them: the page is stored with its
+    personal parts still as markers, and `kb.personal.PersonalPartsMiddleware` (outside this
+    one) fills them for each reader, on a hit as on a miss.
+
+    Only GET requests of the views in `SHARED_WITH_READERS` by readers without rights
+    (`kb.personal.has_no_rights`) use it; a page is stored per address and content
+    generation, as for anonymous readers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        to_store = getattr(request, "reader_page", None)
+        # The page was made for this reader: checked again without the cache, so that a
+        # reader given rights a moment ago never leaves their page (drafts) to the others.
+        if to_store is not None and storable(response) and has_no_rights(request.user):
+            store_page(*to_store, request, response)
         return response
+
+    def process_view(self, request: HttpRequest, view: Callable, *args: Any) -> Any:
+        key = self.key_for(request)
+        if key is None:
+            return None
+        try:
+            current, hit = generation_and_page(key)
+        except Exception:
+            logger.warning("Page cache unavailable", exc_info=True)
+            return None
+        if hit is not None and hit[0] == current:
+            return replay(hit[1])
+        if current != UNAVAILABLE:
+            request.reader_page = (key, current)
+        return None
+
+    @staticmethod
+    def key_for(request: HttpRequest) -> str | None:
+        if request.method != "GET" or settings.PRAVILA_PAGE_CACHE_SECONDS <= 0:
+            return None
+        match = request.resolver_match
+        if match is None or match.view_name not in SHARED_WITH_READERS:
+            return None
+        user = request.user
+        if not user.is_authenticated or user.is_staff or user.is_superuser:
+            return None
+        if not reader_profile(request).plain:
+            return None
+        return page_key(request, "readers")

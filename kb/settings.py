@@ -87,6 +87,10 @@ MIDDLEWARE = [
     "kb.middleware.PermissionsPolicyMiddleware",
     # After every middleware that may sign a user in (the remote-user one is inserted below).
     "kb.middleware.SignInRequiredMiddleware",
+    # Each reader's own parts of a page (kb/personal.py), filled in whether the page comes from
+    # its view or from the cache of pages shared by signed-in readers just inside.
+    "kb.personal.PersonalPartsMiddleware",
+    "kb.caching.ReaderPageCacheMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -106,7 +110,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kb.context_processors.site",
-                "kb.paths.context_processors.changes_since_read",
             ],
         },
     },

@@ -133,6 +133,7 @@ class TestPages:
         for entry in [*entries, *more]:
             ReadMark.objects.create(user=reader, entry=entry, version=1, read_at=entry.updated_at)
         counts = []
+        reader_client.get("/")  # the reader's profile (kb/personal.py) is made once, here
         for some_path in (short, long):
             with CaptureQueriesContext(connection) as queries:
                 reader_client.get(some_path.get_absolute_url())

@@ -1,0 +1,245 @@
+"""The personal parts of pages that are otherwise the same for every reader.
+
+A page's template marks what depends on who reads it with `{% personal "name" arg %}`: the
+account links, the "What changed" link with its count, an entry's reading bar and read mark.
+The tag leaves a marker in the page; `PersonalPartsMiddleware` replaces every marker with the
+part rendered for the request's reader, after the view (or the cache) has produced the page.
+The rest of the page is then the same for everyone of an audience, so it can be cached once
+and served to every signed-in reader (`kb.caching.ReaderPageCacheMiddleware`), the intranet
+case, where everyone is signed in.
+
+Markers carry a token derived from the secret key, so text in an entry cannot pose as one.
+"""
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.core.cache import cache as shared
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+Part = Callable[[HttpRequest, str], str]
+PARTS: dict[str, Part] = {}
+ARGUMENT = re.compile(r"[\w-]*")
+
+
+def part(name: str) -> Callable[[Part], Part]:
+    """Register a function that renders the personal part `name` for a request."""
+
+    def register(function: Part) -> Part:
+        PARTS[name] = function
+        return function
+
+    return register
+
+
+@cache
+def token() -> str:
+    return hashlib.sha256(b"pravila-personal:" + settings.SECRET_KEY.encode()).hexdigest()[:16]
+
+
+@cache
+def marker_pattern() -> re.Pattern[bytes]:
+    return re.compile(rb"<!--personal " + token().encode() + rb" ([a-z-]+) ([\w-]*)-->")
+
+
+def marker(name: str, argument: object = "") -> str:
+    """The marker `{% personal %}` leaves in a page for the part `name`."""
+    if name not in PARTS:
+        raise ValueError(f"No personal part is called {name!r}.")
+    text = str(argument if argument is not None else "")
+    if not ARGUMENT.fullmatch(text):
+        raise ValueError(f"A personal part's argument is a slug or a number, not {text!r}.")
+    return f"<!--personal {token()} {name} {text}-->"
+
+
+def fill(request: HttpRequest, content: bytes) -> bytes:
+    """`content` with every marker replaced by its part rendered for `request` (each part
+    once per request, however often the page shows it)."""
+    if token().encode() not in content:
+        return content
+    rendered: dict[bytes, bytes] = {}
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        found = rendered.get(match[0])
+        if found is None:
+            found = rendered[match[0]] = render_part(request, match[1], match[2]).encode()
+        return found
+
+    return marker_pattern().sub(replace, content)
+
+
+def render_part(request: HttpRequest, name: bytes, argument: bytes) -> str:
+    try:
+        return PARTS[name.decode()](request, argument.decode())
+    except Exception:  # a part that fails leaves its place empty; the page still answers
+        logger.exception("Could not render the personal part %r", name)
+        return ""
+
+
+class PersonalPartsMiddleware:
+    """Fills the personal parts of HTML pages, and keeps pages for signed-in readers out of
+    shared caches (`Cache-Control: private`).
+
+    Goes after the middleware that signs users in and outside any cache of pages with their
+    personal parts still to fill (kb.caching.ReaderPageCacheMiddleware).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        filled = fill(request, response.content)
+        if filled is not response.content:
+            response.content = filled
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(filled))
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True)
+        return response
+
+
+# The parts
+
+
+@part("account")
+def account(request: HttpRequest, argument: str) -> str:
+    """Who is signed in and the sign-out button (or the sign-in link), the admin for staff."""
+    return render_to_string("includes/account.html", request=request)
+
+
+@part("changes-link")
+def changes_link(request: HttpRequest, argument: str) -> str:
+    """The navigation's "What changed" link, with how many entries the reader must read again;
+    `argument` is the page's navigation section."""
+    if not request.user.is_authenticated:
+        return ""
+    return render_to_string(
+        "paths/includes/changes_link.html",
+        {"nav": argument, "changes_since_read": reader_profile(request).changes},
+        request=request,
+    )
+
+
+@part("reading-bar")
+def reading_bar(request: HttpRequest, argument: str) -> str:
+    """Above an entry: the path it is read along and whether it changed since it was read."""
+    along, entry = entry_reading(request, argument)
+    if along is None or not (along.reading or along.state == "changed"):
+        return ""
+    return render_to_string(
+        "paths/includes/reading_bar.html", {"along": along, "entry": entry}, request=request
+    )
+
+
+@part("reading-actions")
+def reading_actions(request: HttpRequest, argument: str) -> str:
+    """Below an entry: the read mark (or the button that sets it) and the path's next entry."""
+    along, entry = entry_reading(request, argument)
+    if along is None:
+        return ""
+    return render_to_string(
+        "paths/includes/reading_actions.html", {"along": along, "entry": entry}, request=request
+    )
+
+
+def entry_reading(request: HttpRequest, pk: str) -> tuple:
+    """The reader's reading of the entry `pk` (see `kb.paths.progress.entry_reading`) and the
+    entry, once per request."""
+
+    def build() -> tuple:
+        from kb.models import Entry
+        from kb.paths.templatetags.reading import reading_of
+
+        user = request.user
+        if not request.GET.get("path") and (
+            not user.is_authenticated or int(pk) not in reader_profile(request).marked
+        ):
+            return None, None  # neither along a path nor read before: nothing to show
+        entry = Entry.objects.only("pk", "version", "status").filter(pk=pk).first()
+        if entry is None:
+            return None, None
+        return reading_of({"request": request}, entry), entry
+
+    return remembered(request, f"reading:{pk}", build)
+
+
+def remembered(request: HttpRequest, name: str, build: Callable[[], object]) -> object:
+    """`build()`, once per request."""
+    memo = request.__dict__.setdefault("_personal_parts", {})
+    if name not in memo:
+        memo[name] = build()
+    return memo[name]
+
+
+@dataclass(frozen=True)
+class ReaderProfile:
+    """What a signed-in reader's personal parts need, kept in the cache per reader until the
+    content or anyone's read marks change (the "content" and "reading" generations)."""
+
+    plain: bool  # no rights beyond reading: gets the pages shared by readers
+    changes: int  # entries changed since the reader read them
+    marked: frozenset[int]  # entries the reader marked read
+
+
+def reader_profile(request: HttpRequest) -> ReaderProfile:
+    """The signed-in reader's profile, from the cache or built (once per request)."""
+    from kb.caching import UNAVAILABLE, generation
+
+    def build() -> ReaderProfile:
+        user = request.user
+        content, reading = generation(), generation("reading")
+        key = f"pravila:reader:{user.pk}:{content}:{reading}"
+        if UNAVAILABLE not in (content, reading):
+            try:
+                found = shared.get(key)
+            except Exception:
+                logger.warning("Cache unavailable", exc_info=True)
+                found = None
+            if found is not None:
+                return found
+        profile = make_profile(user)
+        if UNAVAILABLE not in (content, reading):
+            try:
+                shared.set(key, profile, PROFILE_SECONDS)
+            except Exception:
+                logger.warning("Cache unavailable", exc_info=True)
+        return profile
+
+    return remembered(request, "profile", build)
+
+
+PROFILE_SECONDS = 300
+
+
+def make_profile(user) -> ReaderProfile:
+    from kb.paths.changes import count_changes_since_read
+    from kb.paths.models import ReadMark
+
+    return ReaderProfile(
+        plain=has_no_rights(user),
+        changes=count_changes_since_read(user),
+        marked=frozenset(ReadMark.objects.of(user).values_list("entry_id", flat=True)),
+    )
+
+
+def has_no_rights(user) -> bool:
+    """Whether a signed-in user may only read: not staff, and no permission at all (editors
+    see drafts and edit links, so their pages are their own)."""
+    return (
+        user.is_active
+        and not (user.is_staff or user.is_superuser)
+        and not user.get_all_permissions()
+    )
