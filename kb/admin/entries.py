@@ -292,6 +292,10 @@ class ResponseAdmin(GrammaticalAdminMixin, MarkdownPreviewMixin, admin.ModelAdmi
     autocomplete_fields = ("situation",)
     readonly_fields = ("anchor",)
 
+    class Media:
+        # The situation picker (select2) gets its field's label.
+        js = ("kb/admin/select2-labels.js",)
+
     @admin.display(description=_("text"))
     def short_text(self, obj: Response) -> str:
         return obj.text if len(obj.text) <= 80 else f"{obj.text[:79]}…"

@@ -66,6 +66,10 @@ class PhraseFixForm(forms.Form):
 class SearchRecordAdmin(admin.ModelAdmin):
     """The list is the missed queries, grouped; single searches are not edited."""
 
+    class Media:
+        # The Fix page's entry picker (select2) gets its field's label.
+        js = ("kb/admin/select2-labels.js",)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
