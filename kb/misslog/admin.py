@@ -67,7 +67,9 @@ class SearchRecordAdmin(admin.ModelAdmin):
     """The list is the missed queries, grouped; single searches are not edited."""
 
     class Media:
-        # The Fix page's entry picker (select2) gets its field's label.
+        # The bold current filter, long queries broken, the table's width (classes: the CSP
+        # blocks style attributes); the Fix page's entry picker (select2) gets its label.
+        css = {"all": ("kb/admin/misslog.css",)}
         js = ("kb/admin/select2-labels.js",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -114,6 +116,7 @@ class SearchRecordAdmin(admin.ModelAdmin):
             ],
             "retention_days": conf.retention_days(),
             "can_fix": self.has_change_permission(request),
+            "media": self.media,
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/misslog/searchrecord/missed.html", context)

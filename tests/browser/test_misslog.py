@@ -35,6 +35,9 @@ def test_an_editor_fixes_a_missed_search_and_it_then_finds_the_entry(page, viewp
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/misslog/searchrecord/")
     assert_accessible(page)
+    # Styled by misslog.css (the CSP blocks style attributes): the current filter is bold.
+    current = page.get_by_role("navigation", name="Показать").locator("a[aria-current=page]")
+    assert current.evaluate("a => getComputedStyle(a).fontWeight") == "700"
     row = page.locator("#missed-queries tbody tr", has_text="не берет трубку")
     assert row.locator("td").nth(1).inner_text() == "1"  # found nothing once
     row.get_by_role("link", name="Исправить").click()
