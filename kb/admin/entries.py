@@ -293,7 +293,9 @@ class ResponseAdmin(GrammaticalAdminMixin, MarkdownPreviewMixin, admin.ModelAdmi
     readonly_fields = ("anchor",)
 
     class Media:
-        # The situation picker (select2) gets its field's label.
+        # Underlined breadcrumb links, as on the entry pages (axe link-in-text-block); the
+        # situation picker (select2) gets its field's label.
+        css = {"all": ("kb/admin/entries.css",)}
         js = ("kb/admin/select2-labels.js",)
 
     @admin.display(description=_("text"))

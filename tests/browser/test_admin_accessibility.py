@@ -32,6 +32,7 @@ def test_admin_pages_have_no_accessibility_violations(page, situation):
     Entry.objects.filter(pk=situation.pk).update(owner=editor, review_by=timezone.localdate())
     page.set_viewport_size({"width": 1280, "height": 900})
     oldest = list(history.versions_of(situation.pk))[-1]
+    step = situation.responses.get()
     base = f"/admin/kb/situation/{situation.pk}"
     urls = [
         "/admin/",
@@ -44,6 +45,8 @@ def test_admin_pages_have_no_accessibility_violations(page, situation):
         f"{base}/history/{oldest.pk}/",
         # A single-choice picker (select2), empty: named by its field's label.
         "/admin/kb/response/add/",
+        # A step: breadcrumbs among text, and a chosen situation.
+        f"/admin/kb/response/{step.pk}/change/",
     ]
     found = {}
     for url in urls:
