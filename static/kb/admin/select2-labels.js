@@ -1,7 +1,8 @@
 // The admin's autocomplete pickers (select2) draw controls of their own over the hidden <select>
 // that have no name: the combobox (its selection, named only by the chosen value, so by nothing
 // while empty), the box showing the value, and the search box. Screen readers then announce an
-// unnamed field. Each gets its field's <label>.
+// unnamed field. Each gets its field's <label>, or where it has none (a row of a table) the
+// aria-label of its <select>.
 "use strict";
 (function () {
   function labelFor(select) {
@@ -26,26 +27,40 @@
     return select && select.tagName === "SELECT" ? select : null;
   }
 
+  // The name of a picker without a <label>: its <select>'s own.
+  function ownName(select) {
+    return (select && select.getAttribute("aria-label")) || "";
+  }
+
   function name(root) {
     root.querySelectorAll(".select2-search__field:not([aria-label])").forEach(function (field) {
       const select = selectOf(field);
       const label = select && labelFor(select);
-      const text = label ? label.textContent.replace(/:\s*$/, "").trim() : "";
+      const text = label ? label.textContent.replace(/:\s*$/, "").trim() : ownName(select);
       if (text) field.setAttribute("aria-label", text);
     });
     // The combobox: the label, then (a single choice) the chosen value select2 names it by.
     root.querySelectorAll(".select2-selection:not([data-labelled])").forEach(function (box) {
       const select = selectOf(box);
       const label = select && labelFor(select);
-      if (!label) return;
-      const id = labelId(label, select);
       const own = box.getAttribute("aria-labelledby");
-      box.setAttribute("aria-labelledby", own ? id + " " + own : id);
+      const shown = box.querySelectorAll(".select2-selection__rendered[role=textbox]");
+      if (label) {
+        const id = labelId(label, select);
+        box.setAttribute("aria-labelledby", own ? id + " " + own : id);
+        // The box showing the value is a read-only textbox of its own.
+        shown.forEach(function (value) { value.setAttribute("aria-labelledby", id); });
+      } else if (ownName(select)) {
+        // Its own aria-label first, then the chosen value (a box may name itself this way; the
+        // value box read as part of it gives its text, so it takes its name from the box).
+        if (!box.id) box.id = select.id + "-combobox";
+        box.setAttribute("aria-label", ownName(select));
+        box.setAttribute("aria-labelledby", own ? box.id + " " + own : box.id);
+        shown.forEach(function (value) { value.setAttribute("aria-labelledby", box.id); });
+      } else {
+        return;
+      }
       box.setAttribute("data-labelled", "");
-      // The box showing the value is a read-only textbox of its own.
-      box.querySelectorAll(".select2-selection__rendered[role=textbox]").forEach(function (shown) {
-        shown.setAttribute("aria-labelledby", id);
-      });
     });
   }
 
