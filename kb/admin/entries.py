@@ -195,7 +195,7 @@ class BaseEntryAdmin(
             record_significant_change(entry=form.instance)
 
     class Media:
-        css = {"all": ("kb/admin/entries.css",)}
+        css = {"all": ("kb/admin/entries.css", "kb/admin/select2.css")}
         js = ("kb/admin/select2-labels.js",)
 
     LISTED_TAGS = 2
@@ -294,8 +294,8 @@ class ResponseAdmin(GrammaticalAdminMixin, MarkdownPreviewMixin, admin.ModelAdmi
 
     class Media:
         # Underlined breadcrumb links, as on the entry pages (axe link-in-text-block); the
-        # situation picker (select2) gets its field's label.
-        css = {"all": ("kb/admin/entries.css",)}
+        # situation picker (select2) gets its field's label and legible options.
+        css = {"all": ("kb/admin/entries.css", "kb/admin/select2.css")}
         js = ("kb/admin/select2-labels.js",)
 
     @admin.display(description=_("text"))

@@ -68,8 +68,9 @@ class SearchRecordAdmin(admin.ModelAdmin):
 
     class Media:
         # The bold current filter, long queries broken, the table's width (classes: the CSP
-        # blocks style attributes); the Fix page's entry picker (select2) gets its label.
-        css = {"all": ("kb/admin/misslog.css",)}
+        # blocks style attributes); the Fix page's entry picker (select2) gets its label and
+        # legible options.
+        css = {"all": ("kb/admin/misslog.css", "kb/admin/select2.css")}
         js = ("kb/admin/select2-labels.js",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

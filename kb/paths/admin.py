@@ -122,7 +122,9 @@ class PathAdmin(GrammaticalAdminMixin, SortableAdminBase, VersionAdmin):
     history_latest_first = True
 
     class Media:
-        # The rows' entry pickers (select2) get the names their <select>s have.
+        # The rows' entry pickers (select2) get the names their <select>s have, and legible
+        # options.
+        css = {"all": ("kb/admin/select2.css",)}
         js = ("kb/admin/select2-labels.js",)
 
     def get_fieldsets(self, request: HttpRequest, obj: Path | None = None):

@@ -89,3 +89,30 @@ def test_admin_pages_have_no_accessibility_violations(page, situation):
     page.goto("/admin/")
     assert "Мои записи:" in page.locator("#my-reviews").inner_text()
     assert_accessible(page)
+
+
+def test_open_pickers_have_no_accessibility_violations(page, situation):
+    """An open select2 picker: its combobox controls its list, its highlighted option is
+    legible, its search box is named (in a path's row, by the row's picker)."""
+    log_in_as_editor(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    path = make_path(situation)
+    pickers = [
+        ("/admin/kb/response/add/", "#id_situation"),  # a single choice
+        (f"/admin/kb/situation/{situation.pk}/change/", "#id_see_also"),  # several
+        (f"/admin/paths/path/{path.pk}/change/", "#id_items-0-entry"),  # a row's, no <label>
+    ]
+    found = {}
+    for url, select in pickers:
+        page.goto(url)
+        page.locator(f"{select} + .select2 .select2-selection").click()
+        page.wait_for_selector(".select2-results__option--highlighted")
+        combobox = page.locator("[role=combobox][aria-expanded=true]")
+        list_id = combobox.get_attribute("aria-owns")
+        assert list_id and combobox.get_attribute("aria-controls") == list_id, url
+        violations = axe_violations(page)
+        if violations:
+            found[f"{url} {select}"] = describe(violations)
+        page.keyboard.press("Escape")
+        assert page.locator(".select2-selection[aria-controls]").count() == 0  # closed
+    assert not found, "\n\n".join(f"{url}:\n{text}" for url, text in found.items())

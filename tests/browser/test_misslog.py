@@ -47,6 +47,8 @@ def test_an_editor_fixes_a_missed_search_and_it_then_finds_the_entry(page, viewp
     assert_accessible(page)
     form = page.locator("#fix-phrase")
     form.locator(".select2-selection").click()
+    page.wait_for_selector(".select2-results__option--highlighted")
+    assert_accessible(page)  # open: its list controlled, the highlighted option legible
     page.locator(".select2-search__field").fill("вышел")
     page.locator(".select2-results__option", has_text=TITLE).click()
     form.get_by_role("button", name="Добавить как поисковую фразу").click()

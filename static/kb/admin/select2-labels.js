@@ -64,8 +64,28 @@
     });
   }
 
+  // An open picker's combobox says which list it owns (aria-owns) but not that it controls it,
+  // which a combobox that is expanded must (aria-controls, ARIA 1.2): the same list.
+  function controls(box) {
+    const list = box.getAttribute("aria-owns");
+    if (list) box.setAttribute("aria-controls", list);
+    else box.removeAttribute("aria-controls");
+  }
+
   // select2 draws its boxes when a picker starts (also in inline rows added later) and again
-  // after each choice, so name every box it ever adds.
-  new MutationObserver(function () { name(document); })
-    .observe(document.documentElement, { childList: true, subtree: true });
+  // after each choice, so name every box it ever adds; it sets aria-owns as a picker opens
+  // and removes it as it closes.
+  new MutationObserver(function (changes) {
+    changes.forEach(function (change) {
+      if (change.type === "attributes" && change.target.matches(".select2-selection")) {
+        controls(change.target);
+      }
+    });
+    name(document);
+  }).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["aria-owns"],
+  });
 })();
