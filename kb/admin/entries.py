@@ -195,7 +195,7 @@ class BaseEntryAdmin(
             record_significant_change(entry=form.instance)
 
     class Media:
-        css = {"all": ("kb/admin/entries.css",)}
+        css = {"all": ("kb/admin/entries.css", "kb/admin/select2.css")}
         js = ("kb/admin/select2-labels.js",)
 
     LISTED_TAGS = 2
@@ -291,6 +291,12 @@ class ResponseAdmin(GrammaticalAdminMixin, MarkdownPreviewMixin, admin.ModelAdmi
     search_fields = ("text", "anchor", "situation__title")
     autocomplete_fields = ("situation",)
     readonly_fields = ("anchor",)
+
+    class Media:
+        # Underlined breadcrumb links, as on the entry pages (axe link-in-text-block); the
+        # situation picker (select2) gets its field's label and legible options.
+        css = {"all": ("kb/admin/entries.css", "kb/admin/select2.css")}
+        js = ("kb/admin/select2-labels.js",)
 
     @admin.display(description=_("text"))
     def short_text(self, obj: Response) -> str:

@@ -66,6 +66,13 @@ class PhraseFixForm(forms.Form):
 class SearchRecordAdmin(admin.ModelAdmin):
     """The list is the missed queries, grouped; single searches are not edited."""
 
+    class Media:
+        # The bold current filter, long queries broken, the table's width (classes: the CSP
+        # blocks style attributes); the Fix page's entry picker (select2) gets its label and
+        # legible options.
+        css = {"all": ("kb/admin/misslog.css", "kb/admin/select2.css")}
+        js = ("kb/admin/select2-labels.js",)
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -110,6 +117,7 @@ class SearchRecordAdmin(admin.ModelAdmin):
             ],
             "retention_days": conf.retention_days(),
             "can_fix": self.has_change_permission(request),
+            "media": self.media,
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/misslog/searchrecord/missed.html", context)

@@ -3,7 +3,7 @@
 from typing import Any
 
 import reversion
-from adminsortable2.admin import SortableAdminBase, SortableInlineAdminMixin
+from adminsortable2.admin import CustomInlineFormSet, SortableAdminBase, SortableInlineAdminMixin
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
@@ -27,14 +28,42 @@ from kb.paths.models import Path, PathEntry
 from kb.paths.progress import progress_csv, readership
 
 
+class PathEntryFormSet(CustomInlineFormSet):  # the sortable inline's own formset
+    """The rows of a table have no <label>s: each field is named by what it is for, after the
+    row's entry (its title is what the row shows; it holds when rows are dragged). A new row,
+    also one the page's script adds, is named after no entry."""
+
+    def add_fields(self, form: forms.ModelForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        entry = form.instance.entry if form.instance.pk else None
+        names = {"entry": capfirst(PathEntry._meta.get_field("entry").verbose_name)}
+        if entry is None:
+            names["note"] = gettext("Note on the new entry")
+        else:
+            names["note"] = gettext("Note on “%(entry)s”") % {"entry": entry}
+            # Only saved rows have the box (a new row has a link that removes it).
+            names["DELETE"] = gettext("Delete “%(entry)s” from the path") % {"entry": entry}
+        for field, name in names.items():
+            if field in form.fields:
+                widget = form.fields[field].widget
+                # The picker's own widget: a copied wrapper's attrs are still the original's.
+                widget = getattr(widget, "widget", widget)
+                widget.attrs["aria-label"] = name
+
+
 class PathEntryInline(SortableInlineAdminMixin, admin.TabularInline):
     model = PathEntry
+    formset = PathEntryFormSet
     extra = 0
     fields = ("entry", "note")
     autocomplete_fields = ("entry",)
     verbose_name = _("entry")
     verbose_name_plural = _("entries (drag to reorder)")
     grammatical_noun = NOUNS["kb.entry"]  # «Добавить ещё одну запись»
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PathEntry]:
+        # Each row's fields are named after its entry.
+        return super().get_queryset(request).select_related("entry")
 
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs: Any):
         if db_field.name == "note":
@@ -91,6 +120,12 @@ class PathAdmin(GrammaticalAdminMixin, SortableAdminBase, VersionAdmin):
     restore_template = "admin/paths/path/restore.html"
     recover_template = "admin/paths/path/recover.html"
     history_latest_first = True
+
+    class Media:
+        # The rows' entry pickers (select2) get the names their <select>s have, and legible
+        # options.
+        css = {"all": ("kb/admin/select2.css",)}
+        js = ("kb/admin/select2-labels.js",)
 
     def get_fieldsets(self, request: HttpRequest, obj: Path | None = None):
         fields = ("title", "slug", "intro", "status")

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import User
 
+from kb.misslog.models import SearchRecord, Source
 from kb.models import Entry, Kind, Tag
 from kb.paths.models import Path
 from kb.services import load_seed
@@ -68,6 +69,9 @@ def admin_pages() -> list[str]:
         f"/admin/paths/path/{path.pk}/change/",
         "/admin/feedback/situationfeedback/",
         "/admin/auth/user/",
+        # The miss log: its list (filters, a missed query) and the page to fix a query.
+        "/admin/misslog/searchrecord/",
+        "/admin/misslog/searchrecord/fix/?q=щщщщщщ",
     ]
 
 
@@ -87,6 +91,7 @@ def test_no_page_violates_the_content_security_policy(page, settings):
     settings.DEBUG = False  # the error page is the production one
     load_seed()
     User.objects.create_superuser("chief", password="pass-chief-123")
+    SearchRecord.objects.create(query="щщщщщщ", result_count=0, source=Source.PAGE)
     page.add_init_script(COLLECT_VIOLATIONS)
     console: list[str] = []
     page.on(
