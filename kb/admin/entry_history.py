@@ -4,11 +4,11 @@ import json
 from typing import Any, ClassVar
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,6 +20,7 @@ from reversion.models import Version
 
 from kb import history
 from kb.admin.parameters import CheckedParametersMixin, version_number
+from kb.admin.restoring import RestoreRecoverMixin
 from kb.admin.wording import describe_change
 from kb.models import EditConflict, Entry
 
@@ -80,7 +81,7 @@ def conflict_message(entry: Entry, opened_version: int) -> str:
     )
 
 
-class EntryHistoryAdmin(CheckedParametersMixin, VersionAdmin):
+class EntryHistoryAdmin(RestoreRecoverMixin, CheckedParametersMixin, VersionAdmin):
     """History for entries: the version list, a diff of any two, restore and recover.
 
     Restore and recover go through `kb.history` rather than reversion's own change-form
@@ -91,6 +92,10 @@ class EntryHistoryAdmin(CheckedParametersMixin, VersionAdmin):
     restore_template = "admin/kb/entry_restore.html"
     recover_template = "admin/kb/entry_recover.html"
     compare_template = "admin/kb/entry_compare.html"
+    restore_title = _("Restore “%(entry)s”")
+    recover_title = _("Recover “%(entry)s”")
+    recovered_message = _("Recovered “%(entry)s”.")
+    title_key = "entry"
     history_latest_first = True
 
     def get_urls(self) -> list:
@@ -103,15 +108,6 @@ class EntryHistoryAdmin(CheckedParametersMixin, VersionAdmin):
             ),
             *super().get_urls(),
         ]
-
-    def history_context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:
-        opts = self.model._meta
-        return {
-            **self.admin_site.each_context(request),
-            "opts": opts,
-            "app_label": opts.app_label,
-            **extra,
-        }
 
     def get_entry(self, request: HttpRequest, object_id: str) -> Entry:
         entry = self.get_object(request, unquote(object_id))
@@ -176,7 +172,7 @@ class EntryHistoryAdmin(CheckedParametersMixin, VersionAdmin):
         new_snapshot = (
             history.EntrySnapshot.of_version(new) if new else history.EntrySnapshot.of_entry(entry)
         )
-        context = self.history_context(
+        context = self.admin_context(
             request,
             title=gettext("Changes to “%(entry)s”") % {"entry": entry},
             object=entry,
@@ -190,61 +186,43 @@ class EntryHistoryAdmin(CheckedParametersMixin, VersionAdmin):
         )
         return TemplateResponse(request, self.compare_template, context)
 
-    def revision_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        version_id: str,
-        extra_context: dict | None = None,
-    ) -> HttpResponse:
-        """Restore: show what would change, and restore the version on confirmation."""
-        entry = self.get_entry(request, object_id)
-        if not self.has_change_permission(request, entry):
-            raise PermissionDenied
-        version = self.pick_version(entry, version_id)
+    def version_to_restore(self, obj: Entry, version_id: str) -> Version:
+        version = self.pick_version(obj, version_id)
         if version is None:
             raise Http404
-        opts = self.model._meta
-        change_url = reverse(
-            f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(entry.pk)]
+        return version
+
+    def version_to_recover(self, version_id: str) -> Version:
+        deleted_id = version_number(version_id)
+        if deleted_id is None:
+            raise Http404
+        return get_object_or_404(
+            Version.objects.get_deleted(Entry).select_related("revision"), pk=deleted_id
         )
-        if request.method == "POST":
-            expected = version_number(request.POST.get("version"))
-            try:
-                history.restore_version(
-                    version=version,
-                    user=request.user,
-                    expected_version=-1 if expected is None else expected,
-                )
-            except EditConflict:
-                messages.error(
-                    request,
-                    gettext(
-                        "Not restored: someone changed this entry while you were looking. "
-                        "Check the differences again."
-                    ),
-                )
-                return HttpResponseRedirect(request.path)
-            messages.success(
-                request,
-                gettext("Restored the version of %(when)s.")
-                % {"when": history.format_moment(version.revision.date_created)},
+
+    def differences(self, obj: Entry | None, version: Version) -> list[dict[str, Any]]:
+        current = history.EntrySnapshot.of_entry(obj) if obj is not None else None
+        return history.compare(current, history.EntrySnapshot.of_version(version))
+
+    def restore(self, request: HttpRequest, version: Version) -> None:
+        expected = version_number(request.POST.get("version"))
+        try:
+            history.restore_version(
+                version=version,
+                user=request.user,
+                expected_version=-1 if expected is None else expected,
             )
-            return HttpResponseRedirect(change_url)
-        context = self.history_context(
-            request,
-            title=gettext("Restore “%(entry)s”") % {"entry": entry},
-            object=entry,
-            version=version,
-            rows=history.compare(
-                history.EntrySnapshot.of_entry(entry), history.EntrySnapshot.of_version(version)
-            ),
-            change_url=change_url,
-            history_url=reverse(
-                f"admin:{opts.app_label}_{opts.model_name}_history", args=[quote(entry.pk)]
-            ),
-        )
-        return TemplateResponse(request, self.restore_template, context)
+        except EditConflict as conflict:
+            # Refused like any other restore, in the words for this case.
+            raise history.HistoryError(
+                gettext(
+                    "Not restored: someone changed this entry while you were looking. "
+                    "Check the differences again."
+                )
+            ) from conflict
+
+    def recover(self, request: HttpRequest, version: Version) -> Entry:
+        return history.recover_entry(version=version, user=request.user)
 
     def deleted_versions(self) -> list[Version]:
         # Asked of Entry, not of a kind's proxy: its manager would hide the other kinds'
@@ -260,7 +238,7 @@ class EntryHistoryAdmin(CheckedParametersMixin, VersionAdmin):
     def recoverlist_view(self, request: HttpRequest, extra_context: dict | None = None):
         if not self.has_change_permission(request) or not self.has_add_permission(request):
             raise PermissionDenied
-        context = self.history_context(
+        context = self.admin_context(
             request,
             title=gettext("Recover deleted %(name)s")
             % {"name": self.model._meta.verbose_name_plural},
@@ -269,38 +247,6 @@ class EntryHistoryAdmin(CheckedParametersMixin, VersionAdmin):
             **(extra_context or {}),
         )
         return TemplateResponse(request, "reversion/recover_list.html", context)
-
-    def recover_view(
-        self, request: HttpRequest, version_id: str, extra_context: dict | None = None
-    ) -> HttpResponse:
-        """Show a deleted entry as it was, and bring it back on confirmation."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        deleted_id = version_number(version_id)
-        if deleted_id is None:
-            raise Http404
-        version = get_object_or_404(
-            Version.objects.get_deleted(Entry).select_related("revision"), pk=deleted_id
-        )
-        opts = self.model._meta
-        if request.method == "POST":
-            try:
-                entry = history.recover_entry(version=version, user=request.user)
-            except history.HistoryError as error:
-                messages.error(request, str(error))
-                return HttpResponseRedirect(request.path)
-            messages.success(request, gettext("Recovered “%(entry)s”.") % {"entry": entry})
-            return HttpResponseRedirect(
-                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(entry.pk)])
-            )
-        context = self.history_context(
-            request,
-            title=gettext("Recover “%(entry)s”") % {"entry": version.object_repr},
-            version=version,
-            rows=history.compare(None, history.EntrySnapshot.of_version(version)),
-            recoverlist_url=reverse(f"admin:{opts.app_label}_{opts.model_name}_recoverlist"),
-        )
-        return TemplateResponse(request, self.recover_template, context)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         # Not wrapped in one revision (as VersionAdmin does): each action records its own, and

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from kb.admin.restoring import RestoreRecoverMixin
 from kb.admin.wording import NOUNS, GrammaticalAdminMixin
-from kb.history import HistoryError
 from kb.models import Status
 from kb.paths import history
 from kb.paths.models import Path, PathEntry
@@ -104,7 +104,7 @@ def unpublish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
 
 
 @admin.register(Path)
-class PathAdmin(GrammaticalAdminMixin, SortableAdminBase, VersionAdmin):
+class PathAdmin(GrammaticalAdminMixin, RestoreRecoverMixin, SortableAdminBase, VersionAdmin):
     """Reading paths. Each path has a leads' view: who started it and how far each got."""
 
     list_display = ("title", "status", "entry_count", "updated_at", "progress_link")
@@ -119,6 +119,10 @@ class PathAdmin(GrammaticalAdminMixin, SortableAdminBase, VersionAdmin):
     progress_template = "admin/paths/path/progress.html"
     restore_template = "admin/paths/path/restore.html"
     recover_template = "admin/paths/path/recover.html"
+    restore_title = _("Restore “%(path)s”")
+    recover_title = _("Recover “%(path)s”")
+    recovered_message = _("Recovered “%(path)s”.")
+    title_key = "path"
     history_latest_first = True
 
     class Media:
@@ -202,14 +206,6 @@ class PathAdmin(GrammaticalAdminMixin, SortableAdminBase, VersionAdmin):
             raise PermissionDenied
         return obj
 
-    def admin_context(self, request: HttpRequest, **extra: Any) -> dict[str, Any]:
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "app_label": self.model._meta.app_label,
-            **extra,
-        }
-
     def progress_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The leads' view: who started the path, how far each got, who has changes to read."""
         obj = self.get_path(request, object_id)
@@ -232,70 +228,23 @@ class PathAdmin(GrammaticalAdminMixin, SortableAdminBase, VersionAdmin):
 
     # History: restore and recover through kb.paths.history, with a diff first.
 
-    def revision_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        version_id: str,
-        extra_context: dict | None = None,
-    ) -> HttpResponse:
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404
-        if not self.has_change_permission(request, obj):
-            raise PermissionDenied
-        version = get_object_or_404(history.versions_of(obj.pk), pk=version_id)
-        change_url = reverse("admin:paths_path_change", args=[quote(obj.pk)])
-        history_url = reverse("admin:paths_path_history", args=[quote(obj.pk)])
-        if request.method == "POST":
-            try:
-                history.restore_path(version=version, user=request.user)
-            except HistoryError as error:
-                messages.error(request, str(error))
-                return HttpResponseRedirect(request.path)
-            messages.success(
-                request,
-                gettext("Restored the version of %(when)s.")
-                % {"when": history.format_moment(version.revision.date_created)},
-            )
-            return HttpResponseRedirect(change_url)
-        context = self.admin_context(
-            request,
-            title=gettext("Restore “%(path)s”") % {"path": obj},
-            object=obj,
-            version=version,
-            rows=history.compare(
-                history.PathSnapshot.of_path(obj), history.PathSnapshot.of_version(version)
-            ),
-            change_url=change_url,
-            history_url=history_url,
-        )
-        return TemplateResponse(request, self.restore_template, context)
+    def version_to_restore(self, obj: Path, version_id: str) -> Version:
+        return get_object_or_404(history.versions_of(obj.pk), pk=version_id)
 
-    def recover_view(
-        self, request: HttpRequest, version_id: str, extra_context: dict | None = None
-    ) -> HttpResponse:
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        version = get_object_or_404(
+    def version_to_recover(self, version_id: str) -> Version:
+        return get_object_or_404(
             Version.objects.get_deleted(Path).select_related("revision"), pk=version_id
         )
-        if request.method == "POST":
-            try:
-                obj = history.recover_path(version=version, user=request.user)
-            except HistoryError as error:
-                messages.error(request, str(error))
-                return HttpResponseRedirect(request.path)
-            messages.success(request, gettext("Recovered “%(path)s”.") % {"path": obj})
-            return HttpResponseRedirect(reverse("admin:paths_path_change", args=[quote(obj.pk)]))
-        context = self.admin_context(
-            request,
-            title=gettext("Recover “%(path)s”") % {"path": version.object_repr},
-            version=version,
-            rows=history.compare(None, history.PathSnapshot.of_version(version)),
-            recoverlist_url=reverse("admin:paths_path_recoverlist"),
-        )
-        return TemplateResponse(request, self.recover_template, context)
+
+    def differences(self, obj: Path | None, version: Version) -> list[dict[str, Any]]:
+        current = history.PathSnapshot.of_path(obj) if obj is not None else None
+        return history.compare(current, history.PathSnapshot.of_version(version))
+
+    def restore(self, request: HttpRequest, version: Version) -> None:
+        history.restore_path(version=version, user=request.user)
+
+    def recover(self, request: HttpRequest, version: Version) -> Path:
+        return history.recover_path(version=version, user=request.user)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         # Not wrapped in one revision (as VersionAdmin does): actions record their own, and a
