@@ -16,13 +16,16 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.core.cache import cache as shared
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
+from django.middleware.csrf import get_token
+from django.template.context_processors import csrf
+from django.template.loader import get_template
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +120,35 @@ class PersonalPartsMiddleware:
 @part("account")
 def account(request: HttpRequest, argument: str) -> str:
     """Who is signed in and the sign-out button (or the sign-in link), the admin for staff."""
-    return render_to_string("includes/account.html", request=request)
+    user = request.user
+    if not user.is_authenticated:
+        return render("includes/account.html", request)
+    # The same for every page a reader opens but for the form's CSRF token, which is masked
+    # anew for each request: made once per reader and language, the token put in each time.
+    made = signed_in_account(
+        user.get_username(), user.get_full_name(), user.is_staff, get_language()
+    )
+    return made.replace(CSRF_PLACEHOLDER, get_token(request))
+
+
+CSRF_PLACEHOLDER = "csrf-token-of-the-request"
+
+
+@lru_cache(maxsize=1024)
+def signed_in_account(username: str, full_name: str, is_staff: bool, language: str) -> str:
+    """The account part for a signed-in reader, with a placeholder for the CSRF token (the
+    language is part of the key: the template is rendered in the active one)."""
+    from types import SimpleNamespace
+
+    user = SimpleNamespace(
+        is_authenticated=True,
+        is_staff=is_staff,
+        get_username=lambda: username,
+        get_full_name=lambda: full_name,
+    )
+    return get_template("includes/account.html").render(
+        {"user": user, "csrf_token": CSRF_PLACEHOLDER}
+    )
 
 
 @part("changes-link")
@@ -126,11 +157,13 @@ def changes_link(request: HttpRequest, argument: str) -> str:
     `argument` is the page's navigation section."""
     if not request.user.is_authenticated:
         return ""
-    return render_to_string(
-        "paths/includes/changes_link.html",
-        {"nav": argument, "changes_since_read": reader_profile(request).changes},
-        request=request,
-    )
+    return changes_link_html(argument, reader_profile(request).changes, get_language())
+
+
+@lru_cache(maxsize=256)
+def changes_link_html(nav: str, changes: int, language: str) -> str:
+    """Made once per section, count and language (it is on every page, twice)."""
+    return get_template("paths/includes/changes_link.html").render({"nav": nav, "changes": changes})
 
 
 @part("reading-bar")
@@ -139,9 +172,7 @@ def reading_bar(request: HttpRequest, argument: str) -> str:
     along, entry = entry_reading(request, argument)
     if along is None or not (along.reading or along.state == "changed"):
         return ""
-    return render_to_string(
-        "paths/includes/reading_bar.html", {"along": along, "entry": entry}, request=request
-    )
+    return render("paths/includes/reading_bar.html", request, along=along, entry=entry)
 
 
 @part("reading-actions")
@@ -150,8 +181,14 @@ def reading_actions(request: HttpRequest, argument: str) -> str:
     along, entry = entry_reading(request, argument)
     if along is None:
         return ""
-    return render_to_string(
-        "paths/includes/reading_actions.html", {"along": along, "entry": entry}, request=request
+    return render("paths/includes/reading_actions.html", request, along=along, entry=entry)
+
+
+def render(template_name: str, request: HttpRequest, **context: object) -> str:
+    """A part's template with what parts use: the request, the user, the CSRF token (made
+    only if the part shows a form). No context processors: parts are made on every view."""
+    return get_template(template_name).render(
+        {"request": request, "user": request.user, **csrf(request), **context}
     )
 
 

@@ -123,8 +123,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite is embedded: connections are cheap and must not be shared across threads.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Concurrent editors: a transaction takes the write lock when it begins (IMMEDIATE), so a
     # save waits for the one before it (up to `timeout` seconds) instead of failing with
     # "database is locked" when it upgrades from reading to writing; WAL lets pages be read

@@ -227,3 +227,12 @@ def test_text_in_content_cannot_pose_as_a_personal_part(entry):
         personal.marker("account", "x --><script>")
     with pytest.raises(ValueError):
         personal.marker("no-such-part")
+
+
+def test_the_account_part_follows_the_language_and_the_readers_rights(entry, editor_client):
+    _, anna_client = reader("anna")
+    assert "Вы вошли как Anna" in page(anna_client, "/")
+    assert "Signed in as Anna" in page(anna_client, "/en/")
+    assert "Вы вошли как Anna" in page(anna_client, "/")
+    assert reverse("admin:index") not in page(anna_client, "/")
+    assert reverse("admin:index") in page(editor_client, "/")

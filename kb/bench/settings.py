@@ -47,8 +47,12 @@ TEMPLATES = [
     },
 ]
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# The site's database, connected to as the site does (persistent connections).
 DATABASES = {
-    "default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
+        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+    )
 }
 USE_I18N = True
 USE_TZ = True
