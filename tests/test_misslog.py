@@ -166,13 +166,20 @@ def test_searches_after_a_write_wait_and_are_written_together(client, entry, set
 
 
 def test_searches_waiting_are_written_when_the_process_exits(client, entry, settings):
-    import atexit
+    from unittest import mock
+
+    from django.apps import apps
+
+    with mock.patch("atexit.register") as register:
+        apps.get_app_config("misslog").ready()
+    register.assert_called_once_with(services.write_waiting)  # what runs at exit...
+    apps.get_app_config("misslog").ready()  # (registered again, for real)
 
     settings.PRAVILA_MISSLOG_WRITE_SECONDS = 3600
     page_search(client, "сотрудник")
     page_search(client, "телефон")
     assert SearchRecord.objects.count() == 1
-    atexit._run_exitfuncs()  # what the interpreter does at exit
+    services.write_waiting()  # ...writes what is still waiting
     assert SearchRecord.objects.count() == 2
 
 

@@ -12,7 +12,6 @@ other pages under load). What is still waiting is written when the process exits
 opens a result, or after the next response; a crash loses at most those seconds of searches.
 """
 
-import atexit
 import logging
 import threading
 import time
@@ -133,9 +132,6 @@ def discard_waiting() -> None:
     with Waiting.lock:
         Waiting.searches, Waiting.openings = [], []
         Waiting.written_at = float("-inf")
-
-
-atexit.register(write_waiting)
 
 
 def result_url(hit: search.Hit, key: uuid.UUID | None) -> str:
