@@ -47,7 +47,7 @@ messages: $(VENV)/.installed
 # SQLite, on PostgreSQL (BENCH_DATABASE_URL) and on PostgreSQL with Redis (BENCH_CACHE_URL).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pravila_bench
 BENCH_CACHE_URL ?= redis://127.0.0.1:6379/14
-BENCH_ARGS ?=
+BENCH_ARGS ?= --rounds 3
 bench-load: $(VENV)/.installed
 	$(PY) manage.py bench_pages $(BENCH_ARGS)
 	psql "$(BENCH_DATABASE_URL)" -c 'SELECT 1' >/dev/null 2>&1 \

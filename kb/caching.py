@@ -271,11 +271,13 @@ def page_key(request: HttpRequest, audience: str) -> str | None:
     return f"pravila:page:{digest}" if audience == "anonymous" else f"pravila:{audience}:{digest}"
 
 
-def generation_and_page(key: str) -> tuple[int, tuple | None]:
-    """The current generation and the page stored under `key` with the generation it was
-    made in (a page of an older generation is stale). With Redis, pages are also kept in
-    this process, so that a page read often costs one small read (the generation) only."""
-    current = generation()
+def generation_and_page(key: str, current: int | None = None) -> tuple[int, tuple | None]:
+    """The current generation (unless given, read in this request already) and the page
+    stored under `key` with the generation it was made in (a page of an older generation is
+    stale). With Redis, pages are also kept in this process, so that a page read often costs
+    one small read (the generation) only."""
+    if current is None:
+        current = generation()
     if not shared_cache():
         return current, cache.get(key)
     local = _local_pages.get(key)
@@ -441,7 +443,8 @@ class ReaderPageCacheMiddleware:
         if key is None:
             return None
         try:
-            current, hit = generation_and_page(key)
+            # The generation the reader's profile was read under (one read less per page).
+            current, hit = generation_and_page(key, getattr(request, "content_generation", None))
         except Exception:
             logger.warning("Page cache unavailable", exc_info=True)
             return None

@@ -27,6 +27,8 @@ from django.template.loader import get_template
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
+from kb.caching import LocalPages
+
 logger = logging.getLogger(__name__)
 
 Part = Callable[[HttpRequest, str], str]
@@ -233,32 +235,42 @@ class ReaderProfile:
 
 def reader_profile(request: HttpRequest) -> ReaderProfile:
     """The signed-in reader's profile, from the cache or built (once per request)."""
-    from kb.caching import UNAVAILABLE, generation
+    from kb.caching import UNAVAILABLE, generation, shared_cache
 
     def build() -> ReaderProfile:
         user = request.user
         content, reading = generation(), generation("reading")
+        request.content_generation = content  # the page cache's lookup reads it here
         key = f"pravila:reader:{user.pk}:{content}:{reading}"
-        if UNAVAILABLE not in (content, reading):
+        if UNAVAILABLE in (content, reading):
+            return make_profile(user)
+        # With Redis, profiles are also kept in the process: a key names its generations, so
+        # a copy is never stale, and a reader's next page costs no round trip for it.
+        local = shared_cache()
+        found = _local_profiles.get(key) if local else None
+        if found is None:
             try:
                 found = shared.get(key)
             except Exception:
                 logger.warning("Cache unavailable", exc_info=True)
-                found = None
-            if found is not None:
-                return found
-        profile = make_profile(user)
-        if UNAVAILABLE not in (content, reading):
+        if found is None:
+            found = make_profile(user)
             try:
-                shared.set(key, profile, PROFILE_SECONDS)
+                shared.set(key, found, PROFILE_SECONDS)
             except Exception:
                 logger.warning("Cache unavailable", exc_info=True)
-        return profile
+        if local:
+            _local_profiles.put(key, found)
+        return found
 
     return remembered(request, "profile", build)
 
 
 PROFILE_SECONDS = 300
+
+
+_local_profiles = LocalPages(size=1024)
+forget_local_profiles = _local_profiles.clear
 
 
 def make_profile(user) -> ReaderProfile:

@@ -69,7 +69,7 @@ def fresh_cache(settings, tmp_path):
     and no search is left waiting for the miss log's next write."""
     from django.core.cache import cache
 
-    from kb import caching, viewcounts
+    from kb import caching, personal, viewcounts
     from kb.misslog import services as misslog
 
     settings.PRAVILA_CACHE_GENERATION_FILE = str(tmp_path / "cache-generation")
@@ -80,11 +80,13 @@ def fresh_cache(settings, tmp_path):
     viewcounts.discard_local_counts()
     misslog.discard_waiting()
     caching.forget_local_pages()
+    personal.forget_local_profiles()
     yield
     cache.clear()
     viewcounts.discard_local_counts()
     misslog.discard_waiting()
     caching.forget_local_pages()
+    personal.forget_local_profiles()
 
 
 @pytest.fixture(autouse=True)
