@@ -35,6 +35,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language
 
+from kb.models.choices import Kind
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -384,11 +386,7 @@ class AnonymousPageCacheMiddleware:
 SHARED_WITH_READERS = frozenset(
     {
         "kb:home",
-        *(
-            f"kb:{kind}_{page}"
-            for kind in ("situation", "rule", "principle", "case")
-            for page in ("list", "detail")
-        ),
+        *(f"kb:{kind}_{page}" for kind in Kind.values for page in ("list", "detail")),
         "kb:tag_list",
         "kb:tag_detail",
         "kb:source_detail",
@@ -402,18 +400,6 @@ SHARED_WITH_READERS = frozenset(
         "api:get_source",
     }
 )
-
-
-def reader_profile(request: HttpRequest) -> Any:
-    from kb.personal import reader_profile
-
-    return reader_profile(request)
-
-
-def has_no_rights(user: Any) -> bool:
-    from kb.personal import has_no_rights
-
-    return has_no_rights(user)
 
 
 class ReaderPageCacheMiddleware:
@@ -431,6 +417,8 @@ class ReaderPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        from kb.personal import has_no_rights  # kb.personal builds on this module
+
         to_store = getattr(request, "reader_page", None)
         # The page was made for this reader: checked again without the cache, so that a
         # reader given rights a moment ago never leaves their page (drafts) to the others.
@@ -461,6 +449,8 @@ class ReaderPageCacheMiddleware:
         match = request.resolver_match
         if match is None or match.view_name not in SHARED_WITH_READERS:
             return None
+        from kb.personal import reader_profile
+
         user = request.user
         if not user.is_authenticated or user.is_staff or user.is_superuser:
             return None

@@ -27,7 +27,7 @@ from django.template.loader import get_template
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
-from kb.caching import LocalPages
+from kb.caching import UNAVAILABLE, LocalPages, generation, shared_cache
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +235,6 @@ class ReaderProfile:
 
 def reader_profile(request: HttpRequest) -> ReaderProfile:
     """The signed-in reader's profile, from the cache or built (once per request)."""
-    from kb.caching import UNAVAILABLE, generation, shared_cache
 
     def build() -> ReaderProfile:
         user = request.user

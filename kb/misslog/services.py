@@ -158,10 +158,10 @@ def note_opening(key: uuid.UUID, entry_pk: int) -> bool | None:
     try:
         with transaction.atomic():
             found = SearchRecord.objects.filter(key=key)
-            found.filter(opened_at__isnull=True).update(
+            noted = found.filter(opened_at__isnull=True).update(
                 opened_entry_id=entry_pk, opened_at=timezone.now()
             )
-            return found.exists()
+            return bool(noted) or found.exists()  # found, but opened before
     except Exception:
         logger.exception("The miss log could not record an opened result.")
         return None
