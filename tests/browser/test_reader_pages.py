@@ -12,8 +12,6 @@ from tests.factories import make_entry, make_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SCREENSHOTS = "/tmp/shots"
-
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_a_second_reader_gets_the_shared_page_with_their_own_parts(browser, live_server, viewport):
