@@ -17,10 +17,10 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from kb import search
+from kb.content.models import Entry, Synonym
 from kb.misslog import conf
 from kb.misslog.models import SearchRecord
 from kb.misslog.services import add_search_phrase, add_word_to_synonyms, normalise, query_words
-from kb.models import Entry, Synonym
 
 GROUPS_PER_PAGE = 50
 SHOWN = {
@@ -70,8 +70,8 @@ class SearchRecordAdmin(admin.ModelAdmin):
         # The bold current filter, long queries broken, the table's width (classes: the CSP
         # blocks style attributes); the Fix page's entry picker (select2) gets its label and
         # legible options.
-        css = {"all": ("kb/admin/misslog.css", "kb/admin/select2.css")}
-        js = ("kb/admin/select2-labels.js",)
+        css = {"all": ("kb/content/admin/misslog.css", "kb/content/admin/select2.css")}
+        js = ("kb/content/admin/select2-labels.js",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

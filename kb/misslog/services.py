@@ -26,9 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from kb import search
+from kb.content.models import Entry, Synonym
 from kb.misslog import conf
 from kb.misslog.models import QUERY_MAX_LENGTH, SearchRecord, Source
-from kb.models import Entry, Synonym
 from kb.search.russian import STOP_WORDS, words
 
 logger = logging.getLogger(__name__)

@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from kb.admin.restoring import RestoreRecoverMixin
-from kb.admin.wording import NOUNS, GrammaticalAdminMixin
-from kb.models import Status
+from kb.content.admin.restoring import RestoreRecoverMixin
+from kb.content.admin.wording import NOUNS, GrammaticalAdminMixin
+from kb.content.models import Status
 from kb.paths import history
 from kb.paths.models import Path, PathEntry
 from kb.paths.progress import progress_csv, readership
@@ -128,8 +128,8 @@ class PathAdmin(GrammaticalAdminMixin, RestoreRecoverMixin, SortableAdminBase, V
     class Media:
         # The rows' entry pickers (select2) get the names their <select>s have, and legible
         # options.
-        css = {"all": ("kb/admin/select2.css",)}
-        js = ("kb/admin/select2-labels.js",)
+        css = {"all": ("kb/content/admin/select2.css",)}
+        js = ("kb/content/admin/select2-labels.js",)
 
     def get_fieldsets(self, request: HttpRequest, obj: Path | None = None):
         fields = ("title", "slug", "intro", "status")
