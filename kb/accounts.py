@@ -6,10 +6,16 @@ enough: Django's `RemoteUserMiddleware` signs in the user that header names, and
 remove the header from what clients send, or anyone could claim any name.
 """
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.middleware import RemoteUserMiddleware
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+# The longest user name django-axes can store (its column); longer names are counted by it.
+AXES_USERNAME_LENGTH = 255
 
 
 def remote_user_meta_key(header: str) -> str:
@@ -50,3 +56,26 @@ def locked_out(
     minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
     context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def attempted_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The user name django-axes counts failures by: the one typed, cut to the length of its
+    column (a longer name is no account's, and PostgreSQL would refuse to store it)."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    source = credentials or getattr(request, "data", request.POST)
+    username = source.get(field)
+    return username[:AXES_USERNAME_LENGTH] if isinstance(username, str) else username
+
+
+class UserNameResetHandler(AxesDatabaseHandler):
+    """django-axes' database handler, except that a successful sign-in forgets only the
+    failures of the name that signed in. Axes' own reset deletes every record matching any
+    lockout parameter, the address included: an attacker could clear the counter of the name
+    they attack by signing in as themselves from the same address."""
+
+    def reset_user_attempts(self, request: HttpRequest, credentials: dict | None = None) -> int:
+        username = get_client_username(request, credentials)
+        if not username:
+            return 0
+        deleted, _ = AccessAttempt.objects.filter(username=username).delete()
+        return deleted

@@ -199,7 +199,10 @@ else:
 AXES_FAILURE_LIMIT = int(os.environ.get("PRAVILA_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PRAVILA_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A successful sign-in forgets the failures of its own name only, not those of its address.
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "kb.accounts.UserNameResetHandler"
+AXES_USERNAME_CALLABLE = "kb.accounts.attempted_username"
 AXES_LOCKOUT_CALLABLE = "kb.accounts.locked_out"
 AXES_VERBOSE = False  # no banner on every manage.py command; failures are still logged
 # Behind a proxy every request comes from the proxy's address: the header it sets to the
