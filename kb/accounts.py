@@ -6,11 +6,15 @@ enough: Django's `RemoteUserMiddleware` signs in the user that header names, and
 remove the header from what clients send, or anyone could claim any name.
 """
 
+import re
+
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.middleware import RemoteUserMiddleware
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -26,11 +30,59 @@ def remote_user_meta_key(header: str) -> str:
 
 
 class ProxyRemoteUserMiddleware(RemoteUserMiddleware):
-    """Django's RemoteUserMiddleware, reading the header that the setting names."""
+    """Django's RemoteUserMiddleware, reading the header that the setting names.
+
+    The name is checked first (a user name Django accepts: at most 150 letters, digits and
+    `.@+-_`), else the answer is a 403 page that says so, and folded to lower case, so that
+    `ROOT` and `root` are one account (an account made before, in another case, keeps its name).
+    """
 
     @property
     def header(self) -> str:
         return remote_user_meta_key(settings.PRAVILA_REMOTE_USER_HEADER)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        name = request.META.get(self.header)
+        if name is not None:
+            folded = valid_remote_user(name)
+            if folded is None:
+                return remote_user_refused(request)
+            request.META[self.header] = account_name(request, folded)
+        return super().__call__(request)
+
+
+REMOTE_USER_NAME = re.compile(r"[\w.@+-]+")
+
+
+def valid_remote_user(name: str) -> str | None:
+    """The name folded to lower case, or None when no account could have it."""
+    length = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).max_length
+    if len(name) > length or not REMOTE_USER_NAME.fullmatch(name):
+        return None
+    return name.lower()
+
+
+def account_name(request: HttpRequest, folded: str) -> str:
+    """The account a folded name signs in to: the signed-in one's or an existing one's in
+    any case (one query, and only when the session's user is not this one already)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.get_username().lower() == folded:
+        return user.get_username()
+    model = get_user_model()
+    existing = (
+        model._default_manager.filter(**{f"{model.USERNAME_FIELD}__iexact": folded})
+        .order_by("pk")
+        .values_list(model.USERNAME_FIELD, flat=True)
+        .first()
+    )
+    return existing or folded
+
+
+def remote_user_refused(request: HttpRequest) -> HttpResponse:
+    """403: the proxy passed a name no account can have; nobody is signed in."""
+    if not hasattr(request, "user") or request.user.is_authenticated:
+        request.user = AnonymousUser()
+    return render(request, "403.html", {"bad_remote_user": True}, status=403)
 
 
 def client_ip_address(request: HttpRequest) -> str | None:
