@@ -71,6 +71,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost, so that every answer carries them, even one refused by a middleware below
+    # (a bad Host is answered from CommonMiddleware).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "kb.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that a cached page costs no session, language or CSRF work (kb/caching.py).
     "kb.caching.AnonymousPageCacheMiddleware",
@@ -82,9 +87,6 @@ MIDDLEWARE = [
     "kb.admin.parameters.AdminParametersMiddleware",
     "kb.caching.SessionlessAnonymousMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "kb.middleware.PermissionsPolicyMiddleware",
     # After every middleware that may sign a user in (the remote-user one is inserted below).
     "kb.middleware.SignInRequiredMiddleware",
     # Each reader's own parts of a page (kb/personal.py), filled in whether the page comes from
