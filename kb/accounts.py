@@ -18,6 +18,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kb.clients import client_address
+
 # The longest user name django-axes can store (its column); longer names are counted by it.
 AXES_USERNAME_LENGTH = 255
 
@@ -86,19 +88,13 @@ def remote_user_refused(request: HttpRequest) -> HttpResponse:
 
 
 def client_ip_address(request: HttpRequest) -> str | None:
-    """The address django-axes counts failed sign-ins by.
+    """The address django-axes counts failed sign-ins by (see kb/clients.py).
 
     Behind a proxy, REMOTE_ADDR is the proxy's for everyone, so one reader's typos would lock
     out the whole company: PRAVILA_CLIENT_IP_HEADER names the header in which the proxy passes
     the client's address on. Only the proxy can set it if the proxy overwrites what clients send.
     """
-    if settings.PRAVILA_CLIENT_IP_HEADER:
-        forwarded = request.META.get(remote_user_meta_key(settings.PRAVILA_CLIENT_IP_HEADER), "")
-        # A list (X-Forwarded-For): the proxy appends the address it saw last.
-        address = forwarded.split(",")[-1].strip()
-        if address:
-            return address
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request.META)
 
 
 def locked_out(

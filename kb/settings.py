@@ -271,6 +271,10 @@ PRAVILA_FEEDBACK_VOTES_PER_SESSION = int(os.environ.get("PRAVILA_FEEDBACK_VOTES_
 PRAVILA_FEEDBACK_NEW_VOTERS_PER_HOUR = int(
     os.environ.get("PRAVILA_FEEDBACK_NEW_VOTERS_PER_HOUR", "60")
 )
+# ...and from one client (address): one script cannot use up the site-wide allowance.
+PRAVILA_FEEDBACK_NEW_VOTERS_PER_CLIENT = int(
+    os.environ.get("PRAVILA_FEEDBACK_NEW_VOTERS_PER_CLIENT", "10")
+)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
