@@ -316,6 +316,12 @@ if PRAVILA_MISSLOG_DAYS < 1:
     raise ImproperlyConfigured("PRAVILA_MISSLOG_DAYS must be a whole number of days, at least 1.")
 # Each process writes the searches it gathered at most this often (seconds; 0: after every one).
 PRAVILA_MISSLOG_WRITE_SECONDS = float(os.environ.get("PRAVILA_MISSLOG_WRITE_SECONDS", "1"))
+# One client (address; behind a proxy set PRAVILA_CLIENT_IP_HEADER) adds at most this many
+# searches a minute, and the same query at most this many times a day; more are not logged.
+PRAVILA_MISSLOG_SEARCHES_PER_MINUTE = int(
+    os.environ.get("PRAVILA_MISSLOG_SEARCHES_PER_MINUTE", "30")
+)
+PRAVILA_MISSLOG_REPEATS_PER_DAY = int(os.environ.get("PRAVILA_MISSLOG_REPEATS_PER_DAY", "3"))
 
 LOGGING = {
     "version": 1,
