@@ -36,6 +36,7 @@ from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language
 
 from kb.models.choices import Kind
+from kb.pagekeys import cache_address, has_unread_parameters
 
 logger = logging.getLogger(__name__)
 
@@ -262,10 +263,10 @@ forget_local_pages = _local_pages.clear
 
 
 def page_key(request: HttpRequest, audience: str) -> str | None:
-    """The cache key of the page at the request's address for an audience; None when the
-    host is not allowed (the normal path answers it: 400)."""
+    """The cache key of the page at the request's address (with the parameters pages read
+    only) for an audience; None when the host is not allowed (the normal path answers it: 400)."""
     try:
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        address = f"{request.scheme}://{request.get_host()}{cache_address(request)}"
     except Exception:
         return None
     # One key per address, whatever the generation: a new page replaces the stale one.
@@ -292,6 +293,8 @@ def generation_and_page(key: str, current: int | None = None) -> tuple[int, tupl
 
 
 def store_page(key: str, current: int, request: HttpRequest, response: HttpResponse) -> None:
+    if has_unread_parameters(request):  # kept for the address without them (kb/pagekeys.py)
+        return
     try:
         record = (current, record_page(request, response))
         cache.set(key, record, settings.PRAVILA_PAGE_CACHE_SECONDS)
