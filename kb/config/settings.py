@@ -75,6 +75,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost, so that every answer carries them, even one refused by a middleware below
+    # (a bad Host is answered from CommonMiddleware).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "kb.web.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that a cached page costs no session, language or CSRF work (kb/web/page_cache.py).
     "kb.web.page_cache.AnonymousPageCacheMiddleware",
@@ -86,9 +91,6 @@ MIDDLEWARE = [
     "kb.content.admin.parameters.AdminParametersMiddleware",
     "kb.web.page_cache.SessionlessAnonymousMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "kb.web.middleware.PermissionsPolicyMiddleware",
     # After every middleware that may sign a user in (the remote-user one is inserted below).
     "kb.web.middleware.SignInRequiredMiddleware",
     # Each reader's own parts of a page (kb/web/personal.py), filled in whether the page comes from
@@ -204,7 +206,10 @@ else:
 AXES_FAILURE_LIMIT = int(os.environ.get("PRAVILA_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("PRAVILA_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A successful sign-in forgets the failures of its own name only, not those of its address.
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "kb.web.accounts.UserNameResetHandler"
+AXES_USERNAME_CALLABLE = "kb.web.accounts.attempted_username"
 AXES_LOCKOUT_CALLABLE = "kb.web.accounts.locked_out"
 AXES_VERBOSE = False  # no banner on every manage.py command; failures are still logged
 # Behind a proxy every request comes from the proxy's address: the header it sets to the
@@ -271,6 +276,10 @@ PRAVILA_FEEDBACK_VOTES_PER_SESSION = int(os.environ.get("PRAVILA_FEEDBACK_VOTES_
 PRAVILA_FEEDBACK_NEW_VOTERS_PER_HOUR = int(
     os.environ.get("PRAVILA_FEEDBACK_NEW_VOTERS_PER_HOUR", "60")
 )
+# ...and from one client (address): one script cannot use up the site-wide allowance.
+PRAVILA_FEEDBACK_NEW_VOTERS_PER_CLIENT = int(
+    os.environ.get("PRAVILA_FEEDBACK_NEW_VOTERS_PER_CLIENT", "10")
+)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -312,6 +321,12 @@ if PRAVILA_MISSLOG_DAYS < 1:
     raise ImproperlyConfigured("PRAVILA_MISSLOG_DAYS must be a whole number of days, at least 1.")
 # Each process writes the searches it gathered at most this often (seconds; 0: after every one).
 PRAVILA_MISSLOG_WRITE_SECONDS = float(os.environ.get("PRAVILA_MISSLOG_WRITE_SECONDS", "1"))
+# One client (address; behind a proxy set PRAVILA_CLIENT_IP_HEADER) adds at most this many
+# searches a minute, and the same query at most this many times a day; more are not logged.
+PRAVILA_MISSLOG_SEARCHES_PER_MINUTE = int(
+    os.environ.get("PRAVILA_MISSLOG_SEARCHES_PER_MINUTE", "30")
+)
+PRAVILA_MISSLOG_REPEATS_PER_DAY = int(os.environ.get("PRAVILA_MISSLOG_REPEATS_PER_DAY", "3"))
 
 LOGGING = {
     "version": 1,

@@ -27,3 +27,9 @@ def new_voters_per_hour() -> int:
     """Votes per hour, site-wide, from people without a feedback session yet (scripts that
     drop their cookies would otherwise start a new session for every vote)."""
     return settings.PRAVILA_FEEDBACK_NEW_VOTERS_PER_HOUR
+
+
+def new_voters_per_client() -> int:
+    """Of those, votes per hour from one client (address): a script from one machine cannot
+    use up the site-wide allowance of every real first-time voter."""
+    return settings.PRAVILA_FEEDBACK_NEW_VOTERS_PER_CLIENT

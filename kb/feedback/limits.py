@@ -6,9 +6,10 @@ step today, so a second tap changes that vote instead of adding one. Two limits 
 
 - one that keeps its cookie: at most `PRAVILA_FEEDBACK_VOTES_PER_SESSION` votes per hour;
 - one that drops it, starting a new session each time: at most
-  `PRAVILA_FEEDBACK_NEW_VOTERS_PER_HOUR` votes per hour from voters without a session,
-  site-wide (counted in the cache: shared by every process when `CACHE_URL` points at Redis,
-  per process otherwise).
+  `PRAVILA_FEEDBACK_NEW_VOTERS_PER_CLIENT` votes per hour from voters without a session from
+  one client (address, kb/core/clients.py), and `PRAVILA_FEEDBACK_NEW_VOTERS_PER_HOUR` site-wide;
+  a vote refused for its client does not count site-wide (counted in the cache: shared by
+  every process when `CACHE_URL` points at Redis, per process otherwise).
 """
 
 import time
@@ -17,6 +18,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from kb.core.clients import client_address, within_limit
 from kb.feedback import conf
 
 SESSION_KEY = "feedback"
@@ -46,6 +48,11 @@ def seconds_until_allowed(request: HttpRequest, *, signed_in: bool = False) -> i
         if len(sent) >= conf.votes_per_session():
             return int(HOUR - (now - min(sent))) + 1
         return 0
+    client = client_address(request.META)
+    if client and not within_limit(
+        "feedback-new-voters", client, conf.new_voters_per_client(), HOUR
+    ):
+        return int(HOUR - now % HOUR) + 1
     window = int(now // HOUR)
     key = f"feedback:new-voters:{window}"
     cache.add(key, 0, timeout=HOUR + 60)

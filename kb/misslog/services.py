@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 
 from kb import search
 from kb.content.models import Entry, Synonym
+from kb.core.clients import client_address, within_limit
 from kb.misslog import conf
 from kb.misslog.models import QUERY_MAX_LENGTH, SearchRecord, Source
 from kb.search.russian import STOP_WORDS, words
@@ -38,9 +39,15 @@ _last_purge: float | None = None
 # The searches of the request being served, written when its response is closed; None outside
 # a request (or where the request's context is not this one), where searches are written at once.
 _pending: ContextVar[list[SearchRecord] | None] = ContextVar("misslog_pending", default=None)
+# The client (address, kb/core/clients.py) of the request being served: each client may add only
+# so many searches a minute, and the same query only so many times a day.
+_client: ContextVar[str | None] = ContextVar("misslog_client", default=None)
+DAY = 86400
 # An opening whose search is not written yet (another process still holds it) is tried again
-# at every write for this long.
+# at every write for this long; at most this many wait (the oldest go first), so that a flood
+# of made-up keys costs each later opening one query, not one per key.
 OPENING_RETRY_SECONDS = 60
+MAX_WAITING_OPENINGS = 500
 
 
 class Waiting:
@@ -69,7 +76,7 @@ def query_words(query: str) -> list[str]:
 def record_search(text: str, result_count: int, source: Source) -> uuid.UUID | None:
     """Log a search; the key its result links carry, or None when there is nothing to log."""
     query = normalise(text)
-    if not query:
+    if not query or not admitted(query):
         return None
     record = SearchRecord(query=query, result_count=result_count, source=source)
     pending = _pending.get()
@@ -78,6 +85,19 @@ def record_search(text: str, result_count: int, source: Source) -> uuid.UUID | N
     else:
         pending.append(record)
     return record.key
+
+
+def admitted(query: str) -> bool:
+    """Whether the request's client may add this search to the log: at most
+    `PRAVILA_MISSLOG_SEARCHES_PER_MINUTE` searches a minute, and the same query at most
+    `PRAVILA_MISSLOG_REPEATS_PER_DAY` times a day. A search beyond them still answers; it is
+    not logged, and its result links lead straight to the entries."""
+    client = _client.get()
+    if client is None:  # outside a request: a command, a test
+        return True
+    return within_limit("misslog", client, conf.searches_per_minute(), 60) and within_limit(
+        "misslog-repeats", f"{client}\n{query}", conf.repeats_per_day(), DAY
+    )
 
 
 def write(records: list[SearchRecord]) -> None:
@@ -90,9 +110,10 @@ def write(records: list[SearchRecord]) -> None:
     maybe_purge()
 
 
-def start_request(**kwargs: object) -> None:
+def start_request(environ: dict | None = None, **kwargs: object) -> None:
     """`request_started`: searches of this request wait for its response to be sent."""
     _pending.set([])
+    _client.set(client_address(environ) if environ else None)
 
 
 def finish_request(**kwargs: object) -> None:
@@ -100,6 +121,7 @@ def finish_request(**kwargs: object) -> None:
     write what the process has gathered when the last write is old enough."""
     records = _pending.get()
     _pending.set(None)
+    _client.set(None)
     with Waiting.lock:
         Waiting.searches.extend(records or ())
         due = time.monotonic() - Waiting.written_at >= conf.write_seconds()
@@ -121,10 +143,31 @@ def write_waiting() -> None:
     if records:
         write(records)
     now = time.monotonic()
+    openings = [opening for opening in openings if now < opening[2]]
+    found = written_keys([key for key, _entry, _give_up in openings])
     for key, entry_pk, give_up_at in openings:
-        if note_opening(key, entry_pk) is False and now < give_up_at:
-            with Waiting.lock:
-                Waiting.openings.append((key, entry_pk, give_up_at))
+        if key not in found or note_opening(key, entry_pk) is False:
+            wait_for_search(key, entry_pk, give_up_at)
+
+
+def written_keys(keys: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of the keys have their search written (one query for all of them); all of them
+    when the database failed (each is then tried on its own, and logged)."""
+    if not keys:
+        return set()
+    try:
+        with transaction.atomic():
+            return set(SearchRecord.objects.filter(key__in=keys).values_list("key", flat=True))
+    except Exception:
+        logger.exception("The miss log could not look up searches waiting for an opening.")
+        return set(keys)
+
+
+def wait_for_search(key: uuid.UUID, entry_pk: int, give_up_at: float) -> None:
+    """Keep an opening until its search is written, the oldest dropped past the limit."""
+    with Waiting.lock:
+        Waiting.openings.append((key, entry_pk, give_up_at))
+        del Waiting.openings[:-MAX_WAITING_OPENINGS]
 
 
 def discard_waiting() -> None:
@@ -147,9 +190,7 @@ def record_opening(key: uuid.UUID, entry: Entry) -> None:
     opening is tried again at the next writes."""
     write_waiting()
     if note_opening(key, entry.pk) is False:
-        with Waiting.lock:
-            give_up_at = time.monotonic() + OPENING_RETRY_SECONDS
-            Waiting.openings.append((key, entry.pk, give_up_at))
+        wait_for_search(key, entry.pk, time.monotonic() + OPENING_RETRY_SECONDS)
 
 
 def note_opening(key: uuid.UUID, entry_pk: int) -> bool | None:

@@ -6,6 +6,7 @@ the database, so the 500 page gets a plain context and queries nothing.
 """
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -18,6 +19,7 @@ from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
 from kb.content.models import Entry, Kind
+from kb.web import personal
 
 NOT_FOUND_SITUATIONS = 8
 
@@ -38,7 +40,12 @@ def most_opened_situations(request: HttpRequest) -> list[Entry]:
 # never ran CsrfViewMiddleware's process_view.
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return HttpResponseBadRequest(loader.render_to_string("400.html", request=request))
+    # A bad Host is refused before the middleware that signs readers in and fills the
+    # personal parts (kb/web/personal.py) has run: the page's parts are filled here, anonymously.
+    if not hasattr(request, "user"):
+        request.user = AnonymousUser()
+    content = loader.render_to_string("400.html", request=request)
+    return HttpResponseBadRequest(personal.fill(request, content.encode()))
 
 
 @requires_csrf_token

@@ -23,6 +23,7 @@ from django.utils.cache import cc_delim_re
 from kb.content.models.choices import Kind
 from kb.core.cache import UNAVAILABLE, LocalPages, bump_generation, generation, shared_cache
 from kb.misslog.services import record_search
+from kb.web.pagekeys import cache_address, has_unread_parameters
 from kb.web.personal import has_no_rights, reader_profile
 from kb.web.viewcounts import record_view
 
@@ -95,10 +96,10 @@ forget_local_pages = _local_pages.clear
 
 
 def page_key(request: HttpRequest, audience: str) -> str | None:
-    """The cache key of the page at the request's address for an audience; None when the
-    host is not allowed (the normal path answers it: 400)."""
+    """The cache key of the page at the request's address (with the parameters pages read
+    only) for an audience; None when the host is not allowed (the normal path answers it: 400)."""
     try:
-        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        address = f"{request.scheme}://{request.get_host()}{cache_address(request)}"
     except Exception:
         return None
     # One key per address, whatever the generation: a new page replaces the stale one.
@@ -125,6 +126,8 @@ def generation_and_page(key: str, current: int | None = None) -> tuple[int, tupl
 
 
 def store_page(key: str, current: int, request: HttpRequest, response: HttpResponse) -> None:
+    if has_unread_parameters(request):  # kept for the address without them (kb/web/pagekeys.py)
+        return
     try:
         record = (current, record_page(request, response))
         cache.set(key, record, settings.PRAVILA_PAGE_CACHE_SECONDS)

@@ -95,8 +95,8 @@ def render_part(request: HttpRequest, name: bytes, argument: bytes) -> str:
 
 
 class PersonalPartsMiddleware:
-    """Fills the personal parts of HTML pages, and keeps pages for signed-in readers out of
-    shared caches (`Cache-Control: private`).
+    """Fills the personal parts of HTML pages, and keeps every answer to a signed-in reader
+    out of shared caches (`Cache-Control: private`).
 
     Goes after the middleware that signs users in and outside any cache of pages with their
     personal parts still to fill (kb.web.page_cache.ReaderPageCacheMiddleware).
@@ -107,6 +107,9 @@ class PersonalPartsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:  # any answer: the API, feed, sitemap too
+            patch_cache_control(response, private=True)
         if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
             return response
         filled = fill(request, response.content)
@@ -114,9 +117,6 @@ class PersonalPartsMiddleware:
             response.content = filled
             if response.has_header("Content-Length"):
                 response["Content-Length"] = str(len(filled))
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            patch_cache_control(response, private=True)
         return response
 
 

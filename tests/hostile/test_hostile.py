@@ -334,3 +334,50 @@ def test_an_entry_opened_from_an_odd_path_parameter_shows_without_a_path(client,
     assert response.context["entry"] == situation
     along = client.get(situation.get_absolute_url(), {"path": path.slug})
     assert path.title in along.content.decode()
+
+
+# Hostile user names and Host headers (issue 22), on SQLite and PostgreSQL alike.
+
+HOSTILE_NAMES = [v.text for v in VALUES if v.category in {"long", "control", "markup"}]
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_hostile_user_names_are_failed_sign_ins_never_server_errors(url):
+    rng = random.Random(f"{SEED}:names:{url}")
+    for name in [*rng.sample(HOSTILE_NAMES, 12), "я" * 256, "a" * 300]:
+        client = Client(REMOTE_ADDR=f"10.9.{rng.randrange(256)}.{rng.randrange(256)}")
+        response = client.post(url, {"username": name, "password": "x"})
+        assert response.status_code in (200, 429), f"seed {SEED}: {name[:40]!r}"
+        assert not problems_of(response), f"seed {SEED}: {name[:40]!r}"
+
+
+def test_hostile_remote_user_names_get_a_403_never_a_server_error(settings):
+    settings.PRAVILA_REMOTE_USER_HEADER = "X-Remote-User"
+    middleware = list(settings.MIDDLEWARE)
+    auth = middleware.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    middleware.insert(auth + 1, "kb.web.accounts.ProxyRemoteUserMiddleware")
+    settings.MIDDLEWARE = middleware
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.RemoteUserBackend"]
+    rng = random.Random(f"{SEED}:remote-user")
+    for name in [*rng.sample(HOSTILE_NAMES, 12), "x" * 151, "x" * 5000]:
+        if "\x00" in name or "\n" in name or "\r" in name:
+            continue  # no HTTP server passes these in a header
+        response = Client(headers={"X-Remote-User": name}).get("/")
+        assert response.status_code == 403, f"seed {SEED}: {name[:40]!r}"
+        assert not problems_of(response)
+
+
+BAD_HOSTS = ["evil.example", "127.0.0.1.evil", "a" * 300, "host:99999", "[::1", "<b>hostile</b>"]
+
+
+@pytest.mark.parametrize("host", BAD_HOSTS)
+@pytest.mark.parametrize("path", ["/", "/search/?q=x", "/accounts/login/", "/api/v1/entries/"])
+def test_a_bad_host_gets_the_400_page_with_every_security_header(client, host, path):
+    response = client.get(path, HTTP_HOST=host)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<!--personal" not in html
+    assert "Content-Security-Policy" in response.headers
+    assert response["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response["Permissions-Policy"]
+    assert not problems_of(response)

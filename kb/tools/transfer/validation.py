@@ -116,9 +116,33 @@ def _nearest_line(lines: dict[str, int], path: str) -> int | None:
 MAX_DEPTH = 32
 
 
+class NotJSONConstant(ValueError):
+    """`NaN`, `Infinity` or `-Infinity`: Python's parser takes them, JSON has no such values."""
+
+
+def refuse_constant(name: str) -> Any:
+    raise NotJSONConstant(name)
+
+
+# A string (skipped whole) or one of the constants outside any string.
+_CONSTANT_OR_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def constant_line(text: str, name: str) -> int | None:
+    """The line of the first `name` outside a string."""
+    for match in _CONSTANT_OR_STRING.finditer(text):
+        if match[1] == name:
+            return text.count("\n", 0, match.start()) + 1
+    return None
+
+
 def parse(text: str) -> Any:
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, parse_constant=refuse_constant)
+    except NotJSONConstant as error:
+        name = str(error)
+        message = f"not valid JSON: {name} is not a JSON value (a number must be finite)"
+        raise ImportInvalid([Problem("", message, constant_line(text, name))]) from error
     except json.JSONDecodeError as error:
         raise ImportInvalid(
             [Problem("", f"not valid JSON: {error.msg} (column {error.colno})", error.lineno)]
