@@ -70,8 +70,8 @@ class SearchRecordAdmin(admin.ModelAdmin):
         # The bold current filter, long queries broken, the table's width (classes: the CSP
         # blocks style attributes); the Fix page's entry picker (select2) gets its label and
         # legible options.
-        css = {"all": ("kb/content/admin/misslog.css", "kb/content/admin/select2.css")}
-        js = ("kb/content/admin/select2-labels.js",)
+        css = {"all": ("kb/admin/misslog.css", "kb/admin/select2.css")}
+        js = ("kb/admin/select2-labels.js",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -128,8 +128,8 @@ class PathAdmin(GrammaticalAdminMixin, RestoreRecoverMixin, SortableAdminBase, V
     class Media:
         # The rows' entry pickers (select2) get the names their <select>s have, and legible
         # options.
-        css = {"all": ("kb/content/admin/select2.css",)}
-        js = ("kb/content/admin/select2-labels.js",)
+        css = {"all": ("kb/admin/select2.css",)}
+        js = ("kb/admin/select2-labels.js",)
 
     def get_fieldsets(self, request: HttpRequest, obj: Path | None = None):
         fields = ("title", "slug", "intro", "status")

@@ -43,7 +43,7 @@ class ResponseInline(SortableInlineAdminMixin, admin.StackedInline):
     verbose_name_plural = _("response steps (drag to reorder)")
 
     class Media:
-        js = ("kb/content/admin/steps.js",)
+        js = ("kb/admin/steps.js",)
 
     def get_extra(self, request: HttpRequest, obj: Entry | None = None, **kwargs: Any) -> int:
         # A new situation's form offers its first step at once; a saved one's lists its own.
@@ -203,8 +203,8 @@ class BaseEntryAdmin(
             signals.significant_change.send(sender=Entry, entry=form.instance)
 
     class Media:
-        css = {"all": ("kb/content/admin/entries.css", "kb/content/admin/select2.css")}
-        js = ("kb/content/admin/select2-labels.js",)
+        css = {"all": ("kb/admin/entries.css", "kb/admin/select2.css")}
+        js = ("kb/admin/select2-labels.js",)
 
     LISTED_TAGS = 2
 
@@ -303,8 +303,8 @@ class ResponseAdmin(GrammaticalAdminMixin, MarkdownPreviewMixin, admin.ModelAdmi
     class Media:
         # Underlined breadcrumb links, as on the entry pages (axe link-in-text-block); the
         # situation picker (select2) gets its field's label and legible options.
-        css = {"all": ("kb/content/admin/entries.css", "kb/content/admin/select2.css")}
-        js = ("kb/content/admin/select2-labels.js",)
+        css = {"all": ("kb/admin/entries.css", "kb/admin/select2.css")}
+        js = ("kb/admin/select2-labels.js",)
 
     @admin.display(description=_("text"))
     def short_text(self, obj: Response) -> str:

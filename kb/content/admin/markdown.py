@@ -14,7 +14,7 @@ from kb.core.markdown import render_markdown
 MAX_PREVIEW_LENGTH = 200_000
 # The stylesheets of an entry page, and the frame's own padding: the preview frame shows the text
 # with these and no others.
-ENTRY_STYLESHEETS = ("css/site.css", "css/situation.css", "kb/content/admin/preview-frame.css")
+ENTRY_STYLESHEETS = ("css/site.css", "css/situation.css", "kb/admin/preview-frame.css")
 
 
 class MarkdownTextarea(forms.Textarea):
@@ -33,8 +33,8 @@ class MarkdownTextarea(forms.Textarea):
         )
 
     class Media:
-        js = ("kb/content/admin/markdown-preview.js",)
-        css = {"all": ("kb/content/admin/markdown-preview.css",)}
+        js = ("kb/admin/markdown-preview.js",)
+        css = {"all": ("kb/admin/markdown-preview.css",)}
 
 
 class MarkdownPreviewMixin:
