@@ -11,6 +11,7 @@ import reversion
 import yaml
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import Signal
 
 from kb import search
 from kb.deletions import deleted_seed_keys
@@ -24,6 +25,12 @@ SEED_FILES = {
     Kind.SITUATION: "situations.yaml",
     Kind.CASE: "cases.yaml",
 }
+
+
+# Sent at the end of `load_seed`, inside its transaction and history revision, with `seed_dir`
+# and `report`: apps above this layer load their own seed files (kb/paths: a sample path) and
+# add lines for the command to print to `report.also`.
+seed_loaded = Signal()
 
 
 class SeedError(ValueError):
@@ -40,6 +47,7 @@ class SeedReport:
     sources_created: list[str] = field(default_factory=list)
     sources_completed: list[str] = field(default_factory=list)
     synonyms_added: list[str] = field(default_factory=list)
+    also: list[str] = field(default_factory=list)  # what other apps' seeds did, one line each
 
 
 # What the seed sets on an entry, by fingerprint version. Version 1 (the first seed) did not
@@ -135,6 +143,7 @@ def load_seed(*, seed_dir: Path | None = None) -> SeedReport:
         reversion.set_comment("seed")
         report = _load_seed(source_items, entry_items)
         report.synonyms_added = add_synonyms(synonym_groups)
+        seed_loaded.send(sender=SeedReport, seed_dir=seed_dir or SEED_DIR, report=report)
         # The seeded entries were indexed as they were written; anything else missing (entries
         # from before the index existed) is indexed now, so the index is complete.
         if not search.index_is_complete():

@@ -107,7 +107,7 @@ def unpublish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
 class PathAdmin(GrammaticalAdminMixin, RestoreRecoverMixin, SortableAdminBase, VersionAdmin):
     """Reading paths. Each path has a leads' view: who started it and how far each got."""
 
-    list_display = ("title", "status", "entry_count", "updated_at", "progress_link")
+    list_display = ("title", "example", "status", "entry_count", "updated_at", "progress_link")
     list_filter = ("status",)
     search_fields = ("title", "slug", "intro")
     prepopulated_fields = {"slug": ("title",)}
@@ -150,6 +150,11 @@ class PathAdmin(GrammaticalAdminMixin, RestoreRecoverMixin, SortableAdminBase, V
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Path]:
         return super().get_queryset(request).annotate(number_of_entries=Count("items"))
+
+    @admin.display(description=_("example"), boolean=True)
+    def example(self, obj: Path) -> bool:
+        """A path from the starting content (fixtures/paths.yaml), for editors to adapt."""
+        return bool(obj.seed_key)
 
     @admin.display(description=_("entries"), ordering="number_of_entries")
     def entry_count(self, obj: Path) -> int:

@@ -9,3 +9,9 @@ class PathsConfig(AppConfig):
     label = "paths"
     verbose_name = _("Reading paths")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kb.paths.seed import on_seed_loaded
+        from kb.services import seed_loaded
+
+        seed_loaded.connect(on_seed_loaded, dispatch_uid="paths-seed")
