@@ -64,7 +64,7 @@ INSTALLED_APPS = [
     "kb",
     "kb.feedback",
     "kb.paths",
-    "axes",
+    "kb.axes_admin.SignInAttemptsConfig",  # django-axes, named for editors
     "csp",
     "kb.misslog",
 ]

@@ -7,7 +7,7 @@ class PathsConfig(AppConfig):
 
     name = "kb.paths"
     label = "paths"
-    verbose_name = _("Reading paths")
+    verbose_name = _("Reading")  # its models: «Пути чтения», read marks, changes
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
