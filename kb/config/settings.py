@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "kb.search",
     "kb.feedback",
     "kb.paths",
-    "axes",
+    "kb.config.axes.SignInAttemptsConfig",  # django-axes, named for editors
     "csp",
     "kb.misslog",
     "kb.web",
@@ -172,9 +172,10 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sign-in: the site's login page (Django's auth), and optionally a company proxy's header.
 # PRAVILA_LOGIN_REQUIRED: only signed-in users read anything (kb/web/middleware.py); these paths
-# stay open (a path ending in "/" opens everything under it).
+# stay open (a path ending in "/" opens everything under it; the sign-in page's language
+# switch posts to /i18n/setlang/).
 PRAVILA_LOGIN_REQUIRED = env_bool("PRAVILA_LOGIN_REQUIRED", False)
-PRAVILA_OPEN_PATHS = ["/healthz", "/robots.txt", "/favicon.ico", "/static/"]
+PRAVILA_OPEN_PATHS = ["/healthz", "/robots.txt", "/favicon.ico", "/static/", "/i18n/setlang/"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "kb:home"
 LOGOUT_REDIRECT_URL = "kb:home"

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -52,7 +53,12 @@ urlpatterns += [
     # Django's set_language, for the admin's language (the readers' pages have /en/ instead).
     path("i18n/", include("django.conf.urls.i18n")),
     # Sign-in through the site's own page (Django's auth views).
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        # Django's login view passes the request's host as `site_name`; the site's own name wins.
+        auth_views.LoginView.as_view(extra_context={"site_name": settings.SITE_NAME}),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 

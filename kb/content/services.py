@@ -49,6 +49,7 @@ class SeedReport:
     sources_created: list[str] = field(default_factory=list)
     sources_completed: list[str] = field(default_factory=list)
     synonyms_added: list[str] = field(default_factory=list)
+    also: list[str] = field(default_factory=list)  # what other apps' seeds did, one line each
 
 
 # What the seed sets on an entry, by fingerprint version. Version 1 (the first seed) did not
@@ -146,7 +147,7 @@ def load_seed(*, seed_dir: Path | None = None) -> SeedReport:
         report.synonyms_added = add_synonyms(synonym_groups)
         # The seeded entries were indexed as they were written; anything else missing (entries
         # from before the index existed) is indexed now, so the index is complete.
-        signals.content_loaded.send(sender=Entry)
+        signals.seed_loaded.send(sender=SeedReport, seed_dir=seed_dir or SEED_DIR, report=report)
     return report
 
 

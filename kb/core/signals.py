@@ -8,7 +8,9 @@ once, in the sender's transaction, as a direct call would.
   entries' documents (kb/search/receivers.py).
 - `entries_removed(entry_ids)`: entries deleted; search drops their documents.
 - `synonyms_changed()`: synonyms edited or seeded; search forgets the synonyms it loaded.
-- `content_loaded()`: `load_seed` finished; search builds its index if it is incomplete.
+- `seed_loaded(seed_dir, report)`: `load_seed` wrote the seed, inside its transaction and
+  history revision; reading paths load their sample path (kb/paths/seed.py) and add lines to
+  `report.also`, search builds its index if it is incomplete.
 - `significant_change(entry)`: an editor marked a save significant; reading paths show the
   entry as changed to readers who read it before (kb/paths/services.py).
 
@@ -21,5 +23,5 @@ from django.dispatch import Signal
 entries_changed = Signal()
 entries_removed = Signal()
 synonyms_changed = Signal()
-content_loaded = Signal()
+seed_loaded = Signal()
 significant_change = Signal()

@@ -28,6 +28,22 @@ from kb.paths.models import Path, PathEntry
 from kb.paths.progress import progress_csv, readership
 
 
+class LabelledCheckbox(forms.CheckboxInput):
+    """A row's delete box with its words beside it, shown where the table's header is not
+    (on a phone the rows are stacked: static/kb/admin/paths.css)."""
+
+    def __init__(self, text: str, attrs: dict | None = None) -> None:
+        super().__init__(attrs)
+        self.text = text
+
+    def render(self, name: str, value: Any, attrs: dict | None = None, renderer=None) -> str:
+        box = super().render(name, value, attrs, renderer)
+        field_id = (attrs or {}).get("id") or self.attrs.get("id", "")
+        return format_html(
+            '{}<label for="{}" class="path-row__delete-label">{}</label>', box, field_id, self.text
+        )
+
+
 class PathEntryFormSet(CustomInlineFormSet):  # the sortable inline's own formset
     """The rows of a table have no <label>s: each field is named by what it is for, after the
     row's entry (its title is what the row shows; it holds when rows are dragged). A new row,
@@ -43,6 +59,8 @@ class PathEntryFormSet(CustomInlineFormSet):  # the sortable inline's own formse
             names["note"] = gettext("Note on “%(entry)s”") % {"entry": entry}
             # Only saved rows have the box (a new row has a link that removes it).
             names["DELETE"] = gettext("Delete “%(entry)s” from the path") % {"entry": entry}
+            if "DELETE" in form.fields:
+                form.fields["DELETE"].widget = LabelledCheckbox(gettext("Delete from the path"))
         for field, name in names.items():
             if field in form.fields:
                 widget = form.fields[field].widget
@@ -67,7 +85,10 @@ class PathEntryInline(SortableInlineAdminMixin, admin.TabularInline):
 
     def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs: Any):
         if db_field.name == "note":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 50})
+            placeholder = gettext("Note from the lead (optional)")
+            kwargs["widget"] = forms.Textarea(
+                attrs={"rows": 2, "cols": 50, "placeholder": placeholder}
+            )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
@@ -107,7 +128,7 @@ def unpublish(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: Quer
 class PathAdmin(GrammaticalAdminMixin, RestoreRecoverMixin, SortableAdminBase, VersionAdmin):
     """Reading paths. Each path has a leads' view: who started it and how far each got."""
 
-    list_display = ("title", "status", "entry_count", "updated_at", "progress_link")
+    list_display = ("title", "example", "status", "entry_count", "updated_at", "progress_link")
     list_filter = ("status",)
     search_fields = ("title", "slug", "intro")
     prepopulated_fields = {"slug": ("title",)}
@@ -128,7 +149,7 @@ class PathAdmin(GrammaticalAdminMixin, RestoreRecoverMixin, SortableAdminBase, V
     class Media:
         # The rows' entry pickers (select2) get the names their <select>s have, and legible
         # options.
-        css = {"all": ("kb/admin/select2.css",)}
+        css = {"all": ("kb/admin/select2.css", "kb/admin/paths.css")}
         js = ("kb/admin/select2-labels.js",)
 
     def get_fieldsets(self, request: HttpRequest, obj: Path | None = None):
@@ -150,6 +171,11 @@ class PathAdmin(GrammaticalAdminMixin, RestoreRecoverMixin, SortableAdminBase, V
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Path]:
         return super().get_queryset(request).annotate(number_of_entries=Count("items"))
+
+    @admin.display(description=_("example"), boolean=True)
+    def example(self, obj: Path) -> bool:
+        """A path from the starting content (fixtures/paths.yaml), for editors to adapt."""
+        return bool(obj.seed_key)
 
     @admin.display(description=_("entries"), ordering="number_of_entries")
     def entry_count(self, obj: Path) -> int:

@@ -53,6 +53,8 @@ class Path(models.Model):
     entries = models.ManyToManyField(
         Entry, through="PathEntry", related_name="paths", verbose_name=_("entries")
     )
+    # A path from the seed (fixtures/paths.yaml): an example for editors to change or delete.
+    seed_key = models.CharField(max_length=100, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -25,6 +25,12 @@ def mark_read(*, user: AbstractBaseUser, entry: Entry, version: int | None = Non
     return mark
 
 
+def unmark_read(*, user: AbstractBaseUser, entry: Entry) -> bool:
+    """Take back `user`'s read mark of `entry` (a mark set by mistake); whether there was one."""
+    deleted, _by_model = ReadMark.objects.of(user).filter(entry=entry).delete()
+    return deleted > 0
+
+
 def record_significant_change(*, entry: Entry) -> None:
     """Make the entry's current version one that every earlier reader must see.
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("paths/<slug:slug>/", views.PathDetailView.as_view(), name="path_detail"),
     path("p/<int:pk>/", views.short_link, name="path_short"),
     path("read/<int:pk>/", views.mark_entry_read, name="mark_read"),
+    path("read/<int:pk>/undo/", views.unmark_entry_read, name="unmark_read"),
     path("changes/", views.changes, name="changes"),
 ]

@@ -16,7 +16,7 @@ from kb.content.models import Entry
 from kb.paths.changes import changes_since_read
 from kb.paths.models import Path, PathQuerySet
 from kb.paths.progress import reading, readings
-from kb.paths.services import mark_read
+from kb.paths.services import mark_read, unmark_read
 
 
 class PathListView(ListView):
@@ -85,6 +85,15 @@ def mark_entry_read(request: HttpRequest, pk: int) -> HttpResponse:
     """One tap: the entry is read, at the version the page showed. Back to where it was."""
     entry = get_object_or_404(Entry.objects.visible_to(request.user), pk=pk)
     mark_read(user=request.user, entry=entry, version=requested_version(request))
+    return HttpResponseRedirect(safe_next(request, entry.get_absolute_url()), status=303)
+
+
+@require_POST
+@login_required
+def unmark_entry_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a read mark: the entry is unread again. Back to where it was."""
+    entry = get_object_or_404(Entry.objects.visible_to(request.user), pk=pk)
+    unmark_read(user=request.user, entry=entry)
     return HttpResponseRedirect(safe_next(request, entry.get_absolute_url()), status=303)
 
 

@@ -16,4 +16,4 @@ class SearchConfig(AppConfig):
         signals.entries_changed.connect(receivers.index_changed, dispatch_uid="search-index")
         signals.entries_removed.connect(receivers.remove_removed, dispatch_uid="search-remove")
         signals.synonyms_changed.connect(receivers.forget_synonyms, dispatch_uid="search-syn")
-        signals.content_loaded.connect(receivers.complete_index, dispatch_uid="search-complete")
+        signals.seed_loaded.connect(receivers.complete_index, dispatch_uid="search-complete")

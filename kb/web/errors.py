@@ -31,7 +31,7 @@ def most_opened_situations(request: HttpRequest) -> list[Entry]:
     return list(
         Entry.objects.published()
         .of_kind(Kind.SITUATION)
-        .only("kind", "slug", "title")
+        .only("kind", "slug", "title", "view_count")
         .order_by("-view_count", "title")[:NOT_FOUND_SITUATIONS]
     )
 

@@ -74,7 +74,7 @@ def home_blocks() -> dict[str, Any]:
         "situations": list(
             Entry.objects.published()
             .of_kind(Kind.SITUATION)
-            .only("kind", "slug", "title")
+            .only("kind", "slug", "title", "view_count")
             .order_by("-view_count", "title")[:HOME_SITUATIONS]
         ),
         "situation_count": Entry.objects.published().of_kind(Kind.SITUATION).count(),

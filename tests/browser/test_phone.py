@@ -37,7 +37,7 @@ def test_home_shows_the_search_box_and_the_most_opened_situations_first(phone, s
     assert sum(on_first_screen(titles.nth(i)) for i in range(titles.count())) >= 5
 
     # Rules and principles follow the situations.
-    situations = box(phone.get_by_role("heading", name="Ситуации, которые ищут чаще всего"))
+    situations = box(phone.get_by_role("heading", name="Ситуации, которые открывают чаще всего"))
     rules = box(phone.get_by_role("heading", name="Правила", exact=True))
     principles = box(phone.get_by_role("heading", name="Принципы", exact=True))
     assert search_box_bottom(phone) < situations["top"] < rules["top"] < principles["top"]

@@ -57,7 +57,7 @@ def test_404_offers_the_search_box_and_the_most_opened_situations(client):
     assert response.status_code == 404
     html = response.content.decode()
     assert 'role="search"' in html and 'action="/search/"' in html
-    assert "Ситуации, которые ищут чаще всего" in html
+    assert "Ситуации, которые открывают чаще всего" in html
     assert html.index("Клиент кричит") < html.index("Клиент молчит")
     assert "Не спорить" not in html  # situations only
 

@@ -64,6 +64,19 @@
     });
   }
 
+  // A multiple choice's "clear all" cross is a <span> right inside the <ul> of chosen values,
+  // where only <li>s belong (axe "list"): it gets an <li> of its own. select2 finds the cross
+  // by its class wherever it is, and draws it anew (so it is wrapped again) on every change.
+  function wrapClear(root) {
+    root.querySelectorAll("ul.select2-selection__rendered > .select2-selection__clear")
+      .forEach(function (cross) {
+        const item = document.createElement("li");
+        item.className = "select2-selection__clear-item";
+        cross.replaceWith(item);
+        item.appendChild(cross);
+      });
+  }
+
   // An open picker's combobox says which list it owns (aria-owns) but not that it controls it,
   // which a combobox that is expanded must (aria-controls, ARIA 1.2): the same list.
   function controls(box) {
@@ -81,6 +94,7 @@
         controls(change.target);
       }
     });
+    wrapClear(document);
     name(document);
   }).observe(document.documentElement, {
     childList: true,

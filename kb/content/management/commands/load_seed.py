@@ -40,3 +40,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  kept editors' version: {title}")
         for title in report.kept_deleted:
             self.stdout.write(f"  left deleted: {title}")
+        for line in report.also:
+            self.stdout.write(f"  {line}")
