@@ -50,9 +50,10 @@ def test_development_defaults_need_no_environment():
 
 
 def documented_intranet_configuration() -> dict[str, str]:
-    """The variables README's "On an intranet" sets, placeholders filled with real values."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### On an intranet", 1)[1]
+    """The variables docs/deployment.md's "On an intranet" sets, placeholders filled with real
+    values."""
+    page = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    section = page.split("## On an intranet", 1)[1]
     block = section.split("```sh", 1)[1].split("```", 1)[0]
     placeholders = {"<a long random string>": PRODUCTION["DJANGO_SECRET_KEY"]}
     env = {}
