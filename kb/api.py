@@ -190,7 +190,7 @@ class EntryDetailOut(EntryOut):
     example_of: list[EntryRef] = Field(..., description="Cases: the situations this case shows.")
     signals: list[str] = Field(..., description="Situations: how to recognise it, one per item.")
     say: list[str] = Field(..., description="Situations: phrases to use, without quotes.")
-    avoid: list[str] = Field(..., description="Situations: phrases never to use.")
+    avoid: list[str] = Field(..., description="Situations: what never to say or do.")
     escalation: str = Field(..., description="Situations: when and to whom to hand over.")
     links: list[LinkOut] = Field(
         ..., description="Published entries this one links to, with the relation, applies first."

@@ -202,7 +202,7 @@ FIELD_LABELS = {
     "examples": gettext_lazy("Cases that show it"),
     "signals": gettext_lazy("How to recognise it"),
     "say": gettext_lazy("Phrases to use"),
-    "avoid": gettext_lazy("Phrases to avoid"),
+    "avoid": gettext_lazy("What to avoid"),
     "escalation": gettext_lazy("When to hand over"),
     "search_phrases": gettext_lazy("Search phrases"),
     "editor_note": gettext_lazy("Editors' note"),

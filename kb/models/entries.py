@@ -220,10 +220,13 @@ class Entry(models.Model):
         ),
     )
     avoid = models.TextField(
-        _("phrases to avoid"),
+        _("what to avoid"),
         blank=True,
         validators=[validate_items],
-        help_text=_("Situations only. Phrases never to use, one per line."),
+        help_text=_(
+            "Situations only. What never to say or do, one short item per line; write a "
+            "phrase to avoid in «quotation marks»."
+        ),
     )
     escalation = models.TextField(
         _("when to hand over"),

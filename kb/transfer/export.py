@@ -218,9 +218,11 @@ def entry_markdown(
                 for n, step in enumerate(record["steps"], 1)
             )
         )
-    for key, heading in (("say", _("Phrases to use")), ("avoid", _("Phrases to avoid"))):
-        if record[key]:
-            parts += [f"## {heading}", "\n".join(f"- «{phrase}»" for phrase in record[key])]
+    if record["say"]:
+        phrases = "\n".join(f"- «{phrase}»" for phrase in record["say"])
+        parts += [f"## {_('Phrases to use')}", phrases]
+    if record["avoid"]:
+        parts += [f"## {_('What to avoid')}", "\n".join(f"- {item}" for item in record["avoid"])]
     if record["escalation"]:
         parts += [f"## {_('When to hand over')}", record["escalation"]]
     if record["lesson"]:
