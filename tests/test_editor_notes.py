@@ -58,13 +58,13 @@ def export() -> dict:
 class TestPage:
     def test_the_note_is_shown_apart_and_labelled_as_the_editors_words(self, client, entry):
         page = client.get(entry.get_absolute_url()).content.decode()
-        note_at = page.index('<aside class="editor-note"')
+        note_at = page.index('<section class="editor-note"')
         assert "Комментарий редакции" in page[note_at:]
         assert "Это слова редакции, а не источника." in page[note_at:]
         # Rendered as markdown, inside the aside, after the cited text.
         assert "<strong>звонить</strong>" in page[note_at:]
         assert page.index("восьмой составляющей") < note_at
-        assert page.index("</aside>", note_at) > page.index("<strong>звонить</strong>")
+        assert page.index("</section>", note_at) > page.index("<strong>звонить</strong>")
 
     def test_the_note_is_sanitised(self, client, guideline):
         entry = make_entry(Kind.RULE, editor_note="Смотрите <script>alert(1)</script> **сюда**")
