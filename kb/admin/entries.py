@@ -71,7 +71,7 @@ class BaseEntryAdmin(
         "review_by",
     )
     list_select_related = ("source",)
-    search_fields = ("title", "slug", "summary", "body", "tags__name")
+    search_fields = ("title", "slug", "summary", "body", "editor_note", "tags__name")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("basis", "see_also", "examples")
     readonly_fields = ("created_at", "updated_at", "view_count", "short_link", "old_addresses")
