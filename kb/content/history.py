@@ -30,6 +30,7 @@ from reversion.models import Version
 from kb.content import deletions
 from kb.content.models import (
     STRUCTURE_FIELDS,
+    Citation,
     Entry,
     EntrySlug,
     Kind,
@@ -64,6 +65,8 @@ SNAPSHOT_FIELDS = (
     "escalation",
     # Versions recorded before search phrases existed read as empty too.
     "search_phrases",
+    # And before the editors' note existed.
+    "editor_note",
 )
 
 
@@ -82,6 +85,7 @@ class EntrySnapshot:
     examples: tuple[int, ...] = ()
     steps: tuple[tuple[str, str], ...] = ()  # (anchor, text), in order
     addresses: tuple[str, ...] = ()  # every slug the entry had, so old links can come back
+    citations: tuple[tuple[int, str], ...] = ()  # further (source id, place), in order
     # created_at, view_count, and the seed identity (seed_key, seed_checksum)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -94,6 +98,7 @@ class EntrySnapshot:
             see_also=tuple(sorted(entry.see_also.values_list("pk", flat=True))),
             examples=tuple(sorted(entry.examples.values_list("pk", flat=True))),
             steps=tuple(entry.responses.order_by("position", "id").values_list("anchor", "text")),
+            citations=tuple(entry.citations.values_list("source_id", "locator")),
         )
 
     @classmethod
@@ -106,6 +111,7 @@ class EntrySnapshot:
                     content_type(Response),
                     content_type(TaggedEntry),
                     content_type(EntrySlug),
+                    content_type(Citation),
                 ]
             )
         )
@@ -127,8 +133,18 @@ class EntrySnapshot:
             if v.content_type_id == content_type(TaggedEntry).pk
             and v.field_dict["content_object_id"] == entry_id
         ]
+        citation_rows = [
+            v.field_dict
+            for v in others
+            if v.content_type_id == content_type(Citation).pk
+            and v.field_dict["entry_id"] == entry_id
+        ]
         return cls(
             fields={name: data.get(name) for name in SNAPSHOT_FIELDS},
+            citations=tuple(
+                (row["source_id"], row["locator"])
+                for row in sorted(citation_rows, key=lambda r: (r["position"], r["id"]))
+            ),
             tags=tuple(sorted(tag_names(version, tag_ids))),
             basis=tuple(sorted(data.get("basis") or ())),
             see_also=tuple(sorted(data.get("see_also") or ())),
@@ -188,12 +204,14 @@ FIELD_LABELS = {
     "examples": gettext_lazy("Cases that show it"),
     "signals": gettext_lazy("How to recognise it"),
     "say": gettext_lazy("Phrases to use"),
-    "avoid": gettext_lazy("Phrases to avoid"),
+    "avoid": gettext_lazy("What to avoid"),
     "escalation": gettext_lazy("When to hand over"),
     "search_phrases": gettext_lazy("Search phrases"),
+    "editor_note": gettext_lazy("Editors' note"),
     "status": gettext_lazy("Status"),
     "source_id": gettext_lazy("Source"),
     "source_locator": gettext_lazy("Place in the source"),
+    "citations": gettext_lazy("Further citations"),
     "owner_id": gettext_lazy("Owner"),
     "reviewed_on": gettext_lazy("Reviewed on"),
     "review_by": gettext_lazy("Review by"),
@@ -206,6 +224,7 @@ DIFF_ORDER = (
     "summary",
     "body",
     "lesson",
+    "editor_note",
     "steps",
     "signals",
     "say",
@@ -219,6 +238,7 @@ DIFF_ORDER = (
     "status",
     "source_id",
     "source_locator",
+    "citations",
     "owner_id",
     "reviewed_on",
     "review_by",
@@ -230,7 +250,10 @@ def readable(snapshots: Iterable[EntrySnapshot]) -> list[dict[str, str]]:
     snapshots = list(snapshots)
     entry_ids = {pk for s in snapshots for pk in (*s.basis, *s.see_also, *s.examples)}
     entries = {e.pk: str(e) for e in Entry.objects.filter(pk__in=entry_ids)}
-    source_ids = {s.fields.get("source_id") for s in snapshots} - {None}
+    source_ids = {s.fields.get("source_id") for s in snapshots} | {
+        source_id for s in snapshots for source_id, _place in s.citations
+    }
+    source_ids -= {None}
     sources = dict(Source.objects.filter(pk__in=source_ids).values_list("pk", "title"))
     owner_ids = {s.fields.get("owner_id") for s in snapshots} - {None}
     owners = {u.pk: u.get_username() for u in get_user_model().objects.filter(pk__in=owner_ids)}
@@ -254,6 +277,7 @@ def readable(snapshots: Iterable[EntrySnapshot]) -> list[dict[str, str]]:
                 "summary": f.get("summary") or "",
                 "body": f.get("body") or "",
                 "lesson": f.get("lesson") or "",
+                "editor_note": f.get("editor_note") or "",
                 "steps": "\n\n".join(
                     f"{n}. {text}  [#{anchor}]" for n, (anchor, text) in enumerate(s.steps, 1)
                 ),
@@ -269,6 +293,10 @@ def readable(snapshots: Iterable[EntrySnapshot]) -> list[dict[str, str]]:
                 "status": choice(Status, f.get("status")),
                 "source_id": sources.get(f.get("source_id"), "") if f.get("source_id") else "",
                 "source_locator": f.get("source_locator") or "",
+                "citations": "\n".join(
+                    ", ".join(filter(None, (sources.get(source_id, _("(deleted)")), place)))
+                    for source_id, place in s.citations
+                ),
                 "owner_id": owners.get(f.get("owner_id"), "") if f.get("owner_id") else "",
                 "reviewed_on": format_date(f.get("reviewed_on")),
                 "review_by": format_date(f.get("review_by")),
@@ -326,7 +354,7 @@ def apply_snapshot(entry: Entry, snapshot: EntrySnapshot) -> Entry:
     """Make `entry` (saved or new) what the snapshot says, through the ordinary save."""
     for name, value in snapshot.fields.items():
         # A field the version did not record (it did not exist yet) is empty, not NULL.
-        if value is None and name in (*STRUCTURE_FIELDS, "search_phrases"):
+        if value is None and name in (*STRUCTURE_FIELDS, "search_phrases", "editor_note"):
             value = ""
         setattr(entry, name, value)
     # What was deleted since cannot come back through a link; drop the link instead.
@@ -347,6 +375,18 @@ def apply_snapshot(entry: Entry, snapshot: EntrySnapshot) -> Entry:
     entry.examples.set([pk for pk in snapshot.examples if linked.get(pk) == Kind.CASE])
     if entry.kind == Kind.SITUATION or entry.responses.exists():
         sync_steps(entry, list(snapshot.steps))
+    kept_sources = set(
+        Source.objects.filter(pk__in=[pk for pk, _place in snapshot.citations]).values_list(
+            "pk", flat=True
+        )
+    )
+    entry.citations.all().delete()
+    Citation.objects.bulk_create(
+        Citation(entry=entry, source_id=source_id, locator=place, position=number)
+        for number, (source_id, place) in enumerate(
+            dict.fromkeys(c for c in snapshot.citations if c[0] in kept_sources), start=1
+        )
+    )
     return entry
 
 

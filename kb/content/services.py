@@ -16,6 +16,7 @@ from kb.content.deletions import deleted_seed_keys
 from kb.content.models import (
     LIST_FIELDS,
     STRUCTURE_FIELDS,
+    Citation,
     Entry,
     Kind,
     Response,
@@ -53,10 +54,12 @@ class SeedReport:
 
 
 # What the seed sets on an entry, by fingerprint version. Version 1 (the first seed) did not
-# know a situation's structure or its "example" links; version 2 adds them. Checksums are
-# stored with their version ("v2:…"); one without a prefix was made the version-1 way, so
-# entries seeded before version 2 are still recognised as untouched.
-FINGERPRINT_PREFIX = "v2:"
+# know a situation's structure or its "example" links; version 2 adds them; version 3 adds the
+# editors' note and the further citations. Checksums are stored with their version ("v3:…");
+# one without a prefix was made the version-1 way, so entries seeded before are still
+# recognised as untouched.
+FINGERPRINT_PREFIX = "v3:"
+V2_PREFIX = "v2:"
 
 
 def _seeded_state(entry: Entry) -> dict[str, Any]:
@@ -84,12 +87,27 @@ def _digest(state: dict[str, Any]) -> str:
     return hashlib.sha256(encoded).hexdigest()
 
 
-def entry_fingerprint(entry: Entry) -> str:
-    """A digest of all the seed sets on an entry, to tell later whether editors changed it."""
+def _v2_state(entry: Entry) -> dict[str, Any]:
+    """The fields of fingerprint version 2."""
     state = _seeded_state(entry)
     state.update({name: getattr(entry, name) for name in STRUCTURE_FIELDS})
     state["examples"] = sorted(entry.examples.values_list("pk", flat=True))
+    return state
+
+
+def entry_fingerprint(entry: Entry) -> str:
+    """A digest of all the seed sets on an entry, to tell later whether editors changed it."""
+    state = _v2_state(entry)
+    state["editor_note"] = entry.editor_note
+    state["citations"] = [
+        [c.source_id, c.locator] for c in entry.citations.order_by("position", "id")
+    ]
     return FINGERPRINT_PREFIX + _digest(state)
+
+
+def v2_fingerprint(entry: Entry) -> str:
+    """The checksum as the loader of fingerprint version 2 stored it."""
+    return V2_PREFIX + _digest(_v2_state(entry))
 
 
 def legacy_fingerprint(entry: Entry) -> str:
@@ -104,6 +122,13 @@ def is_pristine(entry: Entry) -> bool:
         return False
     if stored.startswith(FINGERPRINT_PREFIX):
         return stored == entry_fingerprint(entry)
+    if stored.startswith(V2_PREFIX):
+        # The seed had set no note and no further citations: any there now are an editor's.
+        return (
+            not entry.editor_note
+            and not entry.citations.exists()
+            and stored == v2_fingerprint(entry)
+        )
     # A version-1 checksum: the seed had set no structure and no examples, so any there now
     # are an editor's.
     return (
@@ -193,6 +218,17 @@ def _seed_items(item: dict[str, Any], name: str) -> list[str]:
     return value
 
 
+def _seed_citations(item: dict[str, Any], sources: dict[str, Source]) -> list[tuple[Source, str]]:
+    """The further places a seed item cites (`also_cites`), as (source, place)."""
+    places = item.get("also_cites") or []
+    if not isinstance(places, list) or not all(isinstance(p, dict) for p in places):
+        raise SeedError(f"{item['key']}: also_cites must be a list of {{source, locator}}")
+    unknown = [p.get("source") for p in places if p.get("source") not in sources]
+    if unknown:
+        raise SeedError(f"{item['key']}: also_cites names unknown sources {unknown}")
+    return [(sources[p["source"]], str(p.get("locator") or "")) for p in places]
+
+
 def _check_structure(item: dict[str, Any]) -> None:
     structured = [n for n in (*STRUCTURE_FIELDS, "examples") if item.get(n)]
     if structured and item["kind"] != Kind.SITUATION:
@@ -266,6 +302,7 @@ def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, A
             "summary": item["summary"].strip(),
             "body": (item.get("body") or "").strip(),
             "lesson": (item.get("lesson") or "").strip(),
+            "editor_note": (item.get("editor_note") or "").strip(),
             "source_id": sources[item["source"]].pk,
             "source_locator": item.get("source_locator") or "",
             "status": Status.PUBLISHED,
@@ -279,6 +316,7 @@ def _load_seed(source_items: list[dict[str, Any]], entry_items: list[dict[str, A
             entry.save()
         entry.tags.set(item.get("tags") or [], clear=False)
         set_steps(entry, item.get("steps") or [])
+        set_citations(entry, _seed_citations(item, sources))
         writable[item["key"]] = entry
         entries[item["key"]] = entry
 
@@ -377,6 +415,21 @@ def set_steps(situation: Entry, texts: list[str]) -> None:
             Response.objects.create(situation=situation, position=position, text=text)
     for step in steps[len(texts) :]:
         step.delete()
+
+
+def set_citations(entry: Entry, places: list[tuple[Source, str]]) -> None:
+    """Make the entry's further citations these (source, place) pairs, in this order.
+
+    Unchanged rows are kept (so an unchanged entry records no change); a place listed twice
+    is kept once.
+    """
+    wanted = list(dict.fromkeys((source.pk, place) for source, place in places))
+    current = list(entry.citations.order_by("position", "id"))
+    if [(c.source_id, c.locator) for c in current] == wanted:
+        return
+    entry.citations.all().delete()
+    for position, (source_id, place) in enumerate(wanted, start=1):
+        Citation.objects.create(entry=entry, source_id=source_id, locator=place, position=position)
 
 
 def sync_steps(situation: Entry, steps: list[tuple[str, str]]) -> None:

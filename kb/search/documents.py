@@ -31,7 +31,17 @@ def document_for(entry: Entry) -> SearchDocument:
         summary="\n".join(filter(None, (entry.summary, entry.signals))),
         steps="\n".join(filter(None, (*steps, entry.say, entry.avoid, entry.escalation))),
         tags=", ".join(tag.name for tag in entry.tags.all()),
-        body="\n".join(filter(None, (plain_text(entry.body_html), plain_text(entry.lesson_html)))),
+        # The editors' note weighs as the body: found, but after title, summary and steps.
+        body="\n".join(
+            filter(
+                None,
+                (
+                    plain_text(entry.body_html),
+                    plain_text(entry.lesson_html),
+                    plain_text(entry.editor_note_html),
+                ),
+            )
+        ),
     )
 
 

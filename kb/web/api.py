@@ -96,6 +96,13 @@ class SourceRef(Schema):
         return source.get_absolute_url()
 
 
+class CitationOut(Schema):
+    """A place in a source that the entry's cited text rests on."""
+
+    source: SourceRef
+    place: str = Field(..., description="Where in the source, e.g. “commandment 5”; may be empty.")
+
+
 class EntryRef(Schema):
     """Another entry, as links from an entry show it."""
 
@@ -169,6 +176,13 @@ class EntryDetailOut(EntryOut):
     lesson: str = Field(..., description="Cases only. Markdown.")
     lesson_html: str
     source_locator: str
+    citations: list[CitationOut] = Field(
+        ..., description="Every place the entry cites: `source` first, then any further places."
+    )
+    editor_note: str = Field(
+        ..., description="The editors' own words, not any source's: shown apart. Markdown."
+    )
+    editor_note_html: str
     old_slugs: list[str] = Field(..., description="Earlier slugs; their URLs redirect here.")
     steps: list[StepOut]
     basis: list[EntryRef] = Field(..., description="The principles and rules behind it.")
@@ -177,11 +191,15 @@ class EntryDetailOut(EntryOut):
     example_of: list[EntryRef] = Field(..., description="Cases: the situations this case shows.")
     signals: list[str] = Field(..., description="Situations: how to recognise it, one per item.")
     say: list[str] = Field(..., description="Situations: phrases to use, without quotes.")
-    avoid: list[str] = Field(..., description="Situations: phrases never to use.")
+    avoid: list[str] = Field(..., description="Situations: what never to say or do.")
     escalation: str = Field(..., description="Situations: when and to whom to hand over.")
     links: list[LinkOut] = Field(
         ..., description="Published entries this one links to, with the relation, applies first."
     )
+
+    @staticmethod
+    def resolve_citations(entry: Entry) -> list[dict[str, Any]]:
+        return [{"source": source, "place": place} for source, place in entry.all_citations()]
 
     @staticmethod
     def resolve_old_slugs(entry: Entry) -> list[str]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kb.content.admin.actions import mark_reviewed, publish, unpublish
+from kb.content.admin.citations import CitationInline
 from kb.content.admin.entry_history import EntryAdminForm, EntryHistoryAdmin
 from kb.content.admin.filters import OwnerListFilter, ReviewListFilter
 from kb.content.admin.markdown import MarkdownPreviewMixin, MarkdownTextarea
@@ -62,7 +63,7 @@ class BaseEntryAdmin(
     GrammaticalAdminMixin, MarkdownPreviewMixin, SortableAdminBase, EntryHistoryAdmin
 ):
     form = EntryAdminForm
-    markdown_fields = ("body", "lesson")
+    markdown_fields = ("body", "lesson", "editor_note")
     # Short columns, so that a list fits a 1280 px screen beside the filters: the source is a
     # filter only, tags are shown compactly, dates as 26.11.2026 (entries.css hides the
     # least needed columns on phones). The list of all kinds has the kind instead of the date
@@ -78,7 +79,7 @@ class BaseEntryAdmin(
         "review_by",
     )
     list_select_related = ("source",)
-    search_fields = ("title", "slug", "summary", "body", "tags__name")
+    search_fields = ("title", "slug", "summary", "body", "editor_note", "tags__name")
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("basis", "see_also", "examples")
     readonly_fields = ("created_at", "updated_at", "view_count", "short_link", "old_addresses")
@@ -103,6 +104,8 @@ class BaseEntryAdmin(
         "links",
         "search",
         "source",
+        # -- further citations --
+        "editor_note",
         "publishing",
         "addresses",
         "history",
@@ -134,7 +137,12 @@ class BaseEntryAdmin(
         sections["main"] = (None, {"fields": main_fields})
         sections["links"] = (_("Tags and links"), {"fields": link_fields})
         sections["search"] = (_("Search"), {"fields": ("search_phrases",)})
-        sections["source"] = (_("Source"), {"fields": ("source", "source_locator")})
+        sections["source"] = (
+            _("Source"),
+            {"fields": ("source", "source_locator"), "classes": ("entry-source",)},
+        )
+        # Apart from the cited text, next to the sources: what no source says.
+        sections["editor_note"] = (_("Editors' note"), {"fields": ("editor_note",)})
         publishing = ("status", "owner", "reviewed_on", "review_by")
         if obj is not None:
             # Tells the entry's readers about this save: next to the other publishing choices.
@@ -153,6 +161,10 @@ class BaseEntryAdmin(
 
     def link_fields(self) -> tuple[str, ...]:
         return ("tags", "basis", "see_also")
+
+    def get_inlines(self, request: HttpRequest, obj: Entry | None) -> tuple:
+        # Every kind may cite further places; only situations have steps.
+        return (*super().get_inlines(request, obj), CitationInline)
 
     def offers_structure(self, obj: Entry | None) -> bool:
         """Whether the form offers a situation's signals, phrases, hand-over and examples."""

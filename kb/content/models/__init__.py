@@ -10,6 +10,7 @@ One module per concern; everything is importable from `kb.content.models`.
 import reversion
 
 from kb.content.models.choices import KIND_PATHS, KIND_PLURALS, SLUG_MAX_LENGTH, Kind, Status
+from kb.content.models.citations import Citation
 from kb.content.models.entries import (
     ITEM_MAX_LENGTH,
     LIST_FIELDS,
@@ -41,6 +42,7 @@ __all__ = [
     "SLUG_MAX_LENGTH",
     "STRUCTURE_FIELDS",
     "Case",
+    "Citation",
     "EditConflict",
     "Entry",
     "EntryManager",
@@ -68,7 +70,7 @@ __all__ = [
 # History (django-reversion). One revision holds an entry with its steps and tag links, so a
 # version is always a whole entry; a step or a tag link saved on its own records its entry too.
 # Registered here, at import, so the admin (autodiscovered before this app is ready) finds it.
-ENTRY_HISTORY_FOLLOW = ("responses", "taggedentry_set", "slugs")
+ENTRY_HISTORY_FOLLOW = ("responses", "taggedentry_set", "slugs", "citations")
 for _model in (Entry, Principle, Rule, Situation, Case):
     # The tag manager is not serialisable; tags are kept through the TaggedEntry rows.
     # ignore_duplicates: re-setting unchanged links (the seed does) records nothing new.
@@ -79,3 +81,4 @@ reversion.register(Response, follow=("situation",))
 reversion.register(TaggedEntry, follow=("tag", "content_object"))
 reversion.register(Tag)
 reversion.register(EntrySlug)
+reversion.register(Citation, follow=("entry",))

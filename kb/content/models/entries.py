@@ -122,6 +122,7 @@ class EntryQuerySet(models.QuerySet):
         return self.select_related("source").prefetch_related(
             "tags",
             "responses",
+            "citations__source",
             models.Prefetch("basis", queryset=Entry.objects.published()),
             models.Prefetch("applied_in", queryset=Entry.objects.published()),
             models.Prefetch("see_also", queryset=Entry.objects.published()),
@@ -158,6 +159,17 @@ class Entry(models.Model):
         _("lesson"), blank=True, help_text=_("Cases only: what the story teaches. Markdown.")
     )
     lesson_html = models.TextField(editable=False, blank=True)
+    # The editors' own words: advice no source gives. Shown apart from the cited text and
+    # never attributed to a source.
+    editor_note = models.TextField(
+        _("editors' note"),
+        blank=True,
+        help_text=_(
+            "Markdown. Advice from the editors that the cited source does not give; the page "
+            "shows it apart, as the editors' words."
+        ),
+    )
+    editor_note_html = models.TextField(editable=False, blank=True)
     source = models.ForeignKey(
         Source,
         verbose_name=_("source"),
@@ -208,10 +220,13 @@ class Entry(models.Model):
         ),
     )
     avoid = models.TextField(
-        _("phrases to avoid"),
+        _("what to avoid"),
         blank=True,
         validators=[validate_items],
-        help_text=_("Situations only. Phrases never to use, one per line."),
+        help_text=_(
+            "Situations only. What never to say or do, one short item per line; write a "
+            "phrase to avoid in «quotation marks»."
+        ),
     )
     escalation = models.TextField(
         _("when to hand over"),
@@ -315,6 +330,7 @@ class Entry(models.Model):
         self.escalation = self.escalation.strip()
         self.body_html = render_markdown(self.body)
         self.lesson_html = render_markdown(self.lesson)
+        self.editor_note_html = render_markdown(self.editor_note)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             touched = set(update_fields)
@@ -322,6 +338,8 @@ class Entry(models.Model):
                 touched.add("body_html")
             if "lesson" in touched:
                 touched.add("lesson_html")
+            if "editor_note" in touched:
+                touched.add("editor_note_html")
             kwargs["update_fields"] = touched | {"version"}
         # The entry, its version claim and the record of its slug succeed or fail together.
         with transaction.atomic():
@@ -401,6 +419,11 @@ class Entry(models.Model):
     def old_slugs(self) -> list[str]:
         """Slugs the entry had before, oldest first; each still redirects to it."""
         return [s.slug for s in self.slugs.all() if s.slug != self.slug]
+
+    def all_citations(self) -> list[tuple[Source, str]]:
+        """Every place the entry cites, as (source, place): its own source first."""
+        first = [(self.source, self.source_locator)] if self.source else []
+        return first + [(c.source, c.locator) for c in self.citations.all()]
 
     def typed_links(self) -> list[tuple[str, "Entry"]]:
         """The entries this one links to, as (relation, entry), "applies" first."""

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from kb import search
 from kb.content.models import LIST_FIELDS, Entry, EntrySlug, Source, Synonym, normalize_tag_name
-from kb.content.services import entry_fingerprint, sync_steps
+from kb.content.services import entry_fingerprint, set_citations, sync_steps
 from kb.core.text import join_lines, split_lines
 from kb.paths.models import Path, PathEntry
 from kb.tools.transfer.export import entry_record, iso_date, path_record
@@ -36,6 +36,7 @@ class ImportReport:
 # Fields compared to tell whether an entry changed; times, views and seed state are not edits.
 COMPARED = (
     "kind", "title", "number", "summary", "body", "lesson", "status", "source", "source_locator",
+    "also_cites", "editor_note",
     "owner", "reviewed_on", "review_by", "tags", "basis", "see_also", "steps",
     "examples", "signals", "say", "avoid", "escalation", "search_phrases",
 )  # fmt: skip
@@ -129,7 +130,7 @@ def _apply_entries(items: list[EntryIn], sources: dict[str, Source], report: Imp
     current = {
         e.slug: e
         for e in Entry.objects.select_related("source", "owner").prefetch_related(
-            "tags", "responses", "basis", "see_also", "examples", "slugs"
+            "tags", "responses", "basis", "see_also", "examples", "slugs", "citations__source"
         )
     }
     report.kept = sorted(set(current) - {item.slug for item in items})
@@ -160,7 +161,10 @@ def _apply_entries(items: list[EntryIn], sources: dict[str, Source], report: Imp
 
     for item, entry in changed:
         entry.kind = item.kind
-        for name in ("title", "number", "summary", "body", "lesson", "status", "source_locator"):
+        for name in (
+            "title", "number", "summary", "body", "lesson", "status", "source_locator",
+            "editor_note",
+        ):  # fmt: skip
             setattr(entry, name, getattr(item, name))
         for name in LIST_FIELDS:
             setattr(entry, name, join_lines(getattr(item, name)))
@@ -183,6 +187,7 @@ def _apply_entries(items: list[EntryIn], sources: dict[str, Source], report: Imp
             Entry.objects.filter(pk=entry.pk).update(**kept)
         entry.tags.set(item.tags)
         sync_steps(entry, [(step.anchor, step.text) for step in item.steps])
+        set_citations(entry, [(sources[c.source], c.locator) for c in item.also_cites])
         for old_slug in item.old_slugs:
             # Validation made sure no other entry holds it; the redirects come back with it.
             EntrySlug.objects.get_or_create(slug=old_slug, defaults={"entry": entry})

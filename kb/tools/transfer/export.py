@@ -40,6 +40,10 @@ def entry_record(entry: Entry) -> dict[str, Any]:
         "status": entry.status,
         "source": entry.source.slug if entry.source else None,
         "source_locator": entry.source_locator,
+        "also_cites": [
+            {"source": c.source.slug, "locator": c.locator} for c in entry.citations.all()
+        ],
+        "editor_note": entry.editor_note,
         "owner": entry.owner.get_username() if entry.owner else None,
         "reviewed_on": iso_date(entry.reviewed_on),
         "review_by": iso_date(entry.review_by),
@@ -96,7 +100,9 @@ def export_data() -> dict[str, Any]:
     """The whole knowledge base as one JSON-ready document, in a stable order."""
     entries = (
         Entry.objects.select_related("source", "owner")
-        .prefetch_related("tags", "responses", "basis", "see_also", "examples", "slugs")
+        .prefetch_related(
+            "tags", "responses", "basis", "see_also", "examples", "slugs", "citations__source"
+        )
         .order_by("kind", "slug")
     )
     return {
@@ -212,9 +218,11 @@ def entry_markdown(
                 for n, step in enumerate(record["steps"], 1)
             )
         )
-    for key, heading in (("say", _("Phrases to use")), ("avoid", _("Phrases to avoid"))):
-        if record[key]:
-            parts += [f"## {heading}", "\n".join(f"- «{phrase}»" for phrase in record[key])]
+    if record["say"]:
+        phrases = "\n".join(f"- «{phrase}»" for phrase in record["say"])
+        parts += [f"## {_('Phrases to use')}", phrases]
+    if record["avoid"]:
+        parts += [f"## {_('What to avoid')}", "\n".join(f"- {item}" for item in record["avoid"])]
     if record["escalation"]:
         parts += [f"## {_('When to hand over')}", record["escalation"]]
     if record["lesson"]:
@@ -226,9 +234,13 @@ def entry_markdown(
     ):
         if record[key]:
             parts += [f"## {heading}", "\n".join(f"- {_link(s, titles)}" for s in record[key])]
-    if record["source"]:
-        where = f", {record['source_locator']}" if record["source_locator"] else ""
-        parts.append(f"*{_('Source')}: {sources[record['source']]}{where}*")
+    if record["editor_note"]:
+        parts += ["## " + _("Editors' note"), record["editor_note"]]
+    cited = [(record["source"], record["source_locator"])] if record["source"] else []
+    cited += [(c["source"], c["locator"]) for c in record["also_cites"]]
+    for source, locator in cited:
+        where = f", {locator}" if locator else ""
+        parts.append(f"*{_('Source')}: {sources[source]}{where}*")
     return "\n\n".join(parts) + "\n"
 
 

@@ -14,7 +14,7 @@ from pydantic import (
     StrictStr,
 )
 
-from kb.content.models import ITEM_MAX_LENGTH, SLUG_MAX_LENGTH, Entry, Response, Source
+from kb.content.models import ITEM_MAX_LENGTH, SLUG_MAX_LENGTH, Citation, Entry, Response, Source
 from kb.paths.models import Path, PathEntry
 
 FORMAT = "pravila-knowledge-base"
@@ -80,6 +80,11 @@ class StepIn(Strict):
     text: Annotated[StrictStr, Field(min_length=1)]
 
 
+class CitationIn(Strict):
+    source: Slug
+    locator: Annotated[StrictStr, Field(max_length=_max(Citation, "locator"))] = ""
+
+
 class SeedIn(Strict):
     key: Annotated[StrictStr, Field(min_length=1, max_length=_max(Entry, "seed_key"))]
     pristine: StrictBool = False
@@ -97,6 +102,9 @@ class EntryIn(Strict):
     status: Literal["draft", "published"] = "draft"
     source: Slug | None = None
     source_locator: Annotated[StrictStr, Field(max_length=_max(Entry, "source_locator"))] = ""
+    # Added later: files without them import as before (no further citations, no note).
+    also_cites: list[CitationIn] = []
+    editor_note: StrictStr = ""
     owner: Annotated[StrictStr, Field(min_length=1, max_length=150)] | None = None
     reviewed_on: Date = None
     review_by: Date = None

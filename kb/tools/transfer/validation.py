@@ -389,6 +389,20 @@ def cross_check(
                     f"{at}.source", f"no source {entry.source!r} in the file or the knowledge base"
                 )
             )
+        cited = set()
+        for j, citation in enumerate(entry.also_cites):
+            if citation.source not in known_sources:
+                problems.append(
+                    Problem(
+                        f"{at}.also_cites[{j}].source",
+                        f"no source {citation.source!r} in the file or the knowledge base",
+                    )
+                )
+            if (citation.source, citation.locator) in cited:
+                problems.append(
+                    Problem(f"{at}.also_cites[{j}]", "this place is cited twice in the entry")
+                )
+            cited.add((citation.source, citation.locator))
         for j, name in enumerate(entry.tags):
             if not normalize_tag_name(name):
                 problems.append(Problem(f"{at}.tags[{j}]", "a tag name cannot be blank"))
