@@ -17,8 +17,9 @@ from django.utils.safestring import SafeString
 from kb.models import Kind, SearchDocument, Tag
 from kb.search.backends import backend
 from kb.search.base import Backend, Filters
-from kb.search.query import MAX_QUERY_LENGTH, Group, ParsedQuery, convert_layout, parse
+from kb.search.query import MAX_QUERY_LENGTH, Group, ParsedQuery, parse
 from kb.search.snippets import highlight, snippet
+from kb.search.translit import convert_query
 
 EXACT_LIMIT = 1000
 TIER_SAMPLE = 200
@@ -81,7 +82,7 @@ def search(
 ) -> SearchResults:
     """Published entries that match `text`, best first, one page of them; with `as_typed`,
     the text is never converted to the other keyboard layout."""
-    converted = None if as_typed else convert_layout(text, typing=typing)
+    converted = None if as_typed else convert_query(text, typing=typing)
     parsed = parse(converted or text, typing=typing)
     results = SearchResults(
         query=" ".join(text[:MAX_QUERY_LENGTH].split()),
