@@ -1,0 +1,74 @@
+"""Honest answers when little of a query was understood.
+
+When the only words of a query that matched are in most entries («клиент») and others matched
+nothing, ranking by the words would present arbitrary entries as answers. Instead the entries
+closest in meaning are offered, labelled as such (`SearchResults.closest_by_meaning`): the
+candidates are the entries holding the query's words or the indexed words loosely near in
+meaning to the words not understood, and they are ranked by how close the meaning of their
+title and summary is to that of the whole query (mean navec vectors, cosine).
+"""
+
+import numpy as np
+
+from kb.models import SearchDocument
+from kb.search import meaning
+from kb.search.base import Backend, Filters
+from kb.search.query import Group, ParsedQuery, meaning_alternatives
+from kb.search.russian import STOP_WORDS, is_filler, words
+
+CANDIDATES = 200  # entries whose meaning is compared, at most
+MIN_SIMILARITY = 0.3  # an entry less close than this is not offered at all
+
+
+def little_matched(parsed: ParsedQuery) -> bool:
+    """Some words were not understood, and those that were are in most entries."""
+    known = [g for g in parsed.groups if g.known]
+    return bool(parsed.ignored_words) and all(g.common for g in known)
+
+
+def text_vector(text: str) -> np.ndarray | None:
+    """The mean unit vector of a text's content words, or None when none has a vector."""
+    found = []
+    for word in dict.fromkeys(words(text)):
+        if word in STOP_WORDS or is_filler(word):
+            continue
+        vector = meaning.vector(word)
+        if vector is not None:
+            found.append(vector / (np.linalg.norm(vector) + 1e-9))
+    if not found:
+        return None
+    mean = np.mean(found, axis=0)
+    return mean / (np.linalg.norm(mean) + 1e-9)
+
+
+def closest(
+    parsed: ParsedQuery, engine: Backend, filters: Filters, limit: int
+) -> tuple[list[tuple[int, float]], dict[str, list[str]]]:
+    """The entries closest in meaning to the query, with their similarity, best first, and the
+    indexed words each word not understood was loosely read as."""
+    query = text_vector(parsed.text)
+    if query is None:
+        return [], {}
+    groups = [g for g in parsed.groups if g.known]
+    near_words: dict[str, list[str]] = {}
+    for word in parsed.ignored_words:
+        near = meaning.neighbours(word, threshold=meaning.LOOSE)
+        if near:
+            near_words[word] = [w for w, _ in near]
+            groups.append(Group(word, meaning_alternatives(near), weight=near[0][1]))
+    if not groups:
+        return [], near_words
+    candidates = engine.ranked(groups, "OR", filters, CANDIDATES)
+    documents = SearchDocument.objects.only("entry_id", "title", "phrases", "summary", "tags").in_bulk(
+        [pk for pk, _ in candidates]
+    )
+    scored = []
+    for pk, _ in candidates:
+        document = documents.get(pk)
+        vector = text_vector(" ".join([document.title, document.phrases, document.summary, document.tags])) if document else None
+        if vector is not None:
+            similarity = float(vector @ query)
+            if similarity >= MIN_SIMILARITY:
+                scored.append((pk, round(similarity, 4)))
+    scored.sort(key=lambda row: (-row[1], row[0]))
+    return scored[:limit], near_words
