@@ -47,8 +47,8 @@ def closest(
     """The entries closest in meaning to the query, with their similarity, best first, and the
     indexed words each word not understood was loosely read as."""
     query = text_vector(parsed.text)
-    if query is None:
-        return [], {}
+    if query is None or all(meaning.vector(w) is None for w in parsed.ignored_words):
+        return [], {}  # no word that was not understood has a meaning to go by
     groups = [g for g in parsed.groups if g.known]
     near_words: dict[str, list[str]] = {}
     for word in parsed.ignored_words:
