@@ -8,10 +8,12 @@ meaning to the words not understood, and they are ranked by how close the meanin
 title and summary is to that of the whole query (mean navec vectors, cosine).
 """
 
+import math
+
 import numpy as np
 
 from kb.models import SearchDocument
-from kb.search import meaning
+from kb.search import meaning, spelling
 from kb.search.base import Backend, Filters
 from kb.search.query import Group, ParsedQuery, meaning_alternatives
 from kb.search.russian import STOP_WORDS, is_filler, words
@@ -27,18 +29,23 @@ def little_matched(parsed: ParsedQuery) -> bool:
 
 
 def text_vector(text: str) -> np.ndarray | None:
-    """The mean unit vector of a text's content words, or None when none has a vector."""
-    found = []
+    """The unit vectors of a text's content words averaged, each weighted by how rare it is in
+    the index (a word in every entry says nothing of what one is about), or None when no word
+    has a vector."""
+    lexicon = spelling.lexicon()
+    documents = max(lexicon.documents, 1)
+    total = None
     for word in dict.fromkeys(words(text)):
         if word in STOP_WORDS or is_filler(word):
             continue
         vector = meaning.vector(word)
         if vector is not None:
-            found.append(vector / (np.linalg.norm(vector) + 1e-9))
-    if not found:
+            weight = math.log(1 + documents / (1 + lexicon.document_count(word)))
+            unit = vector * (weight / (np.linalg.norm(vector) + 1e-9))
+            total = unit if total is None else total + unit
+    if total is None:
         return None
-    mean = np.mean(found, axis=0)
-    return mean / (np.linalg.norm(mean) + 1e-9)
+    return total / (np.linalg.norm(total) + 1e-9)
 
 
 def closest(
@@ -59,13 +66,15 @@ def closest(
     if not groups:
         return [], near_words
     candidates = engine.ranked(groups, "OR", filters, CANDIDATES)
-    documents = SearchDocument.objects.only("entry_id", "title", "phrases", "summary", "tags").in_bulk(
+    fields = ("title", "phrases", "summary", "tags")
+    documents = SearchDocument.objects.only("entry_id", *fields).in_bulk(
         [pk for pk, _ in candidates]
     )
     scored = []
     for pk, _ in candidates:
         document = documents.get(pk)
-        vector = text_vector(" ".join([document.title, document.phrases, document.summary, document.tags])) if document else None
+        text = " ".join(getattr(document, f) for f in fields) if document else ""
+        vector = text_vector(text) if text else None
         if vector is not None:
             similarity = float(vector @ query)
             if similarity >= MIN_SIMILARITY:

@@ -107,7 +107,9 @@ def index_space() -> IndexSpace | None:
     return space
 
 
-def neighbours(word: str, threshold: float = CLOSE, limit: int = MAX_NEIGHBOURS) -> list[tuple[str, float]]:
+def neighbours(
+    word: str, threshold: float = CLOSE, limit: int = MAX_NEIGHBOURS
+) -> list[tuple[str, float]]:
     """Indexed words closest in meaning to `word` (dictionary forms), with their similarity,
     the closest first: only those at `threshold` or above, and never the word itself."""
     found = vector(word)

@@ -316,7 +316,10 @@ def run(write: Callable[[str], None], cases: list[Case] = CASES) -> Report:
         f"({report.top1_rate:.0%}), top-3 {report.top3}/{report.total} ({report.top3_rate:.0%})"
     )
     for shape, (count, first, three) in report.by_shape.items():
-        write(f"  {shape:<18} {count:3} queries   top-1 {first:3}   top-3 {three:3} ({three / count:.0%})")
+        write(
+            f"  {shape:<18} {count:3} queries   top-1 {first:3}   "
+            f"top-3 {three:3} ({three / count:.0%})"
+        )
     if report.misses:
         write("Not in the top 3:")
         for case, slugs in report.misses:

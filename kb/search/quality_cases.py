@@ -36,6 +36,7 @@ UVAZHENIE = "uvazhenie-vezhlivost-korrektnost"
 ZHALOBSHICA = "aviakompaniya-rasstalas-s-hronicheskoj-zhalobshicej"
 BEZ_ZHERTV = "klientoorientirovannost-bez-zhertv"
 PRIZNAT = "priznat-oshibku-i-dovesti-proekt-do-konca"
+PRAV = "otkuda-poshlo-vyrazhenie-klient-vsegda-prav"
 RISKI = "proschityvat-riski-i-raskryvat-ih-klientu"
 
 ROWS = [
@@ -134,7 +135,7 @@ ROWS = [
     ("что делать если принтер сломался после перепрошивки", PRINTER, QUESTION),
     ("как себя вести если клиент хамит???", GRUBYJ, QUESTION),
     ("почему клиент всегда недоволен", "dve-prichiny-nedovolstva-klienta", QUESTION),
-    ("кто придумал что клиент всегда прав", "otkuda-poshlo-vyrazhenie-klient-vsegda-prav", QUESTION),
+    ("кто придумал что клиент всегда прав", PRAV, QUESTION),
     ("нужно ли говорить клиенту о рисках", RISKI, QUESTION),
     ("ну короче клиент опять меняет задачу, как быть", MENYAET, QUESTION),
     ("подскажите, продали лишнюю лицензию, что делать?", PRODALI, QUESTION),

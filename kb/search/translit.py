@@ -17,6 +17,10 @@ import itertools
 import re
 from collections.abc import Callable
 
+from kb.search import spelling
+from kb.search.query import MAX_QUERY_LENGTH, MAX_WORDS, convert_layout
+from kb.search.russian import is_dictionary_word, stem
+
 # Latin letter groups and the Russian letters each can stand for, the likelier first.
 # Longer groups are tried before shorter ones at each position.
 GROUPS = {
@@ -70,7 +74,7 @@ LATIN_WORD = re.compile(r"[a-z'`]+")
 MAX_WORD = 30  # longer Latin strings are no Russian word: left alone, at no cost
 MAX_READINGS = 256  # readings tried per word, the likelier spellings first
 SOFT_ENDINGS = frozenset("бвдзлмнпрстфц")
-TOKEN_EDGES = ".,;:!?\"()«»"
+TOKEN_EDGES = '.,;:!?"()«»'
 
 
 def segments(word: str) -> list[tuple[str, ...]]:
@@ -156,9 +160,6 @@ def convert(
 def rank_known(word: str) -> int:
     """How well a Cyrillic reading is known: 3 an indexed word, 2 an indexed stem, 1 a word of
     the Russian dictionary, 0 unknown."""
-    from kb.search import spelling
-    from kb.search.russian import is_dictionary_word, stem
-
     lexicon = spelling.lexicon()
     if word in lexicon.counts:
         return 3
@@ -171,9 +172,6 @@ def convert_query(text: str, *, typing: bool = False) -> str | None:
     """The query as searched: its transliterated words in Russian letters, or its wrong-layout
     words converted (`kb.search.layout`), whichever reads more of its words; None when
     neither reads any."""
-    from kb.search import spelling
-    from kb.search.query import MAX_QUERY_LENGTH, MAX_WORDS, convert_layout
-
     text = text[:MAX_QUERY_LENGTH]
     by_layout = convert_layout(text, typing=typing)
     lexicon = spelling.lexicon()
