@@ -8,6 +8,7 @@ meaning to the words not understood, and they are ranked by how close the meanin
 title and summary is to that of the whole query (mean navec vectors, cosine).
 """
 
+import functools
 import math
 
 import numpy as np
@@ -81,3 +82,34 @@ def closest(
                 scored.append((pk, round(similarity, 4)))
     scored.sort(key=lambda row: (-row[1], row[0]))
     return scored[:limit], near_words
+
+
+RERANK_DEPTH = 20  # partial matches re-ranked by meaning, from the top
+MEANING_SHARE = 1.0  # the weight of meaning against the engine's (normalised) score
+
+
+@functools.lru_cache(maxsize=20_000)
+def document_vector(pk: int, text: str) -> np.ndarray | None:
+    return text_vector(text)
+
+
+def rerank(parsed: ParsedQuery, scored: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Partial matches (no entry holds every word) re-ranked by how close each entry's title,
+    phrases, summary and tags are in meaning to the whole query: of entries that each hold
+    some of the words, the one about the same thing comes first."""
+    query = text_vector(parsed.text) if len(scored) > 1 else None
+    if query is None:
+        return scored
+    head, tail = scored[:RERANK_DEPTH], scored[RERANK_DEPTH:]
+    fields = ("title", "phrases", "summary", "tags")
+    documents = SearchDocument.objects.only("entry_id", *fields).in_bulk([pk for pk, _ in head])
+    best = max(score for _, score in head) or 1.0
+    combined = []
+    for pk, score in head:
+        document = documents.get(pk)
+        text = " ".join(getattr(document, f) for f in fields) if document else ""
+        vector = document_vector(pk, text) if text else None
+        similarity = float(vector @ query) if vector is not None else 0.0
+        combined.append((pk, round(score / best + MEANING_SHARE * similarity, 4)))
+    combined.sort(key=lambda row: (-row[1], row[0]))
+    return combined + tail

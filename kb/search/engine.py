@@ -126,6 +126,10 @@ def search(
             found = engine.ranked(layer, mode, filters, wanted + len(scored))
         known = {pk for pk, _ in scored}
         scored += [row for row in found if row[0] not in known][:wanted]
+    if mode == "OR" and not typing and not results.total_is_estimate and results.page == 1:
+        # No entry holds every word: of the partial matches, those about the same thing first.
+        scored = closest.rerank(parsed, engine.ranked(groups, mode, filters, closest.RERANK_DEPTH))
+        scored = scored[:per_page]
     scored = scored[offset:]
     results.hits = hits(scored, parsed, with_snippets=not typing)
     if facets:
