@@ -20,7 +20,8 @@ from kb.search.query import Group, ParsedQuery, meaning_alternatives
 from kb.search.russian import STOP_WORDS, is_filler, words
 
 CANDIDATES = 200  # entries whose meaning is compared, at most
-MIN_SIMILARITY = 0.3  # an entry less close than this is not offered at all
+MIN_SIMILARITY = 0.15  # an entry less close than this is not offered at all…
+CLOSE_TO_BEST = 0.1  # …nor one this much less close than the closest
 
 
 def little_matched(parsed: ParsedQuery) -> bool:
@@ -81,6 +82,7 @@ def closest(
             if similarity >= MIN_SIMILARITY:
                 scored.append((pk, round(similarity, 4)))
     scored.sort(key=lambda row: (-row[1], row[0]))
+    scored = [row for row in scored if row[1] >= scored[0][1] - CLOSE_TO_BEST] if scored else []
     return scored[:limit], near_words
 
 
