@@ -20,6 +20,7 @@ from kb import search
 from kb.content.models import Entry, Synonym
 from kb.misslog import conf
 from kb.misslog.models import SearchRecord
+from kb.misslog.proposals import likely_entries, synonym_proposals
 from kb.misslog.services import add_search_phrase, add_word_to_synonyms, normalise, query_words
 
 GROUPS_PER_PAGE = 50
@@ -159,6 +160,8 @@ class SearchRecordAdmin(admin.ModelAdmin):
             "query": query,
             "counts": records.grouped().first(),
             "results": search.search(query, per_page=5),
+            "likely_entries": likely_entries(query) if can_edit_entries else [],
+            "synonym_proposals": synonym_proposals(query) if can_edit_synonyms else [],
             "synonym_form": synonym_form if can_edit_synonyms else None,
             "phrase_form": phrase_form if can_edit_entries else None,
             "media": self.media + phrase_form.media,

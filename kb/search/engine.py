@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString
 
 from kb.content.models import Kind, SearchDocument, Tag
+from kb.search import closest
 from kb.search.backends import backend
 from kb.search.base import Backend, Filters
-from kb.search.query import MAX_QUERY_LENGTH, Group, ParsedQuery, convert_layout, parse
+from kb.search.query import MAX_QUERY_LENGTH, Group, ParsedQuery, parse
 from kb.search.snippets import highlight, snippet
+from kb.search.translit import convert_query
 
 EXACT_LIMIT = 1000
 TIER_SAMPLE = 200
@@ -58,6 +60,9 @@ class SearchResults:
     suggestion: str | None = None
     converted_query: str | None = None  # what was searched instead of `query` (keyboard layout)
     ignored_words: list[str] = field(default_factory=list)  # words nothing matched
+    # Words no entry holds, read by meaning as these indexed words (kb/search/meaning.py).
+    by_meaning: dict[str, list[str]] = field(default_factory=dict)
+    closest_by_meaning: bool = False  # the hits are only the closest by meaning (closest.py)
     page: int = 1
     per_page: int = 10
     kind_counts: dict[str, int] = field(default_factory=dict)
@@ -81,20 +86,23 @@ def search(
 ) -> SearchResults:
     """Published entries that match `text`, best first, one page of them; with `as_typed`,
     the text is never converted to the other keyboard layout."""
-    converted = None if as_typed else convert_layout(text, typing=typing)
+    converted = None if as_typed else convert_query(text, typing=typing)
     parsed = parse(converted or text, typing=typing)
     results = SearchResults(
         query=" ".join(text[:MAX_QUERY_LENGTH].split()),
         suggestion=parsed.suggestion,
         converted_query=converted,
         ignored_words=parsed.ignored_words,
+        by_meaning=dict(parsed.meanings),
         per_page=per_page,
     )
     groups = parsed.live_groups
-    if not groups or not all_tags_exist(tags):
+    if not all_tags_exist(tags) or not (groups or parsed.ignored_words):
         return results
     engine = backend()
     filters = Filters(kind, tuple(tags))
+    if not typing and closest.little_matched(parsed):
+        return closest_by_meaning(results, parsed, engine, filters)
     mode = "AND"
     results.total = engine.count(groups, mode, filters, EXACT_LIMIT + 1)
     if not results.total and len(groups) > 1:
@@ -118,10 +126,27 @@ def search(
             found = engine.ranked(layer, mode, filters, wanted + len(scored))
         known = {pk for pk, _ in scored}
         scored += [row for row in found if row[0] not in known][:wanted]
+    if mode == "OR" and not typing and not results.total_is_estimate and results.page == 1:
+        # No entry holds every word: of the partial matches, those about the same thing first.
+        scored = closest.rerank(parsed, engine.ranked(groups, mode, filters, closest.RERANK_DEPTH))
+        scored = scored[:per_page]
     scored = scored[offset:]
     results.hits = hits(scored, parsed, with_snippets=not typing)
     if facets:
         results.kind_counts, results.tag_counts = engine.facets(groups, mode, filters, FACET_LIMIT)
+    return results
+
+
+def closest_by_meaning(
+    results: SearchResults, parsed: ParsedQuery, engine: Backend, filters: Filters
+) -> SearchResults:
+    """One page of the entries closest in meaning, for a query whose understood words are in
+    most entries: labelled, never presented as matches."""
+    scored, near = closest.closest(parsed, engine, filters, limit=results.per_page)
+    results.closest_by_meaning = bool(scored)
+    results.by_meaning.update(near)
+    results.total = len(scored)
+    results.hits = hits(scored, parsed, with_snippets=True)
     return results
 
 

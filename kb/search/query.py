@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from kb.search import layout, spelling, synonyms
+from kb.search import layout, meaning, spelling, synonyms
 from kb.search.russian import (
     STOP_WORDS,
     is_dictionary_word,
@@ -53,6 +53,7 @@ class Group:
     known: bool = True
     weight: float = 1.0  # inverse document frequency: rarer words weigh more
     common: bool = False  # in so many documents that it cannot tell them apart
+    similarity: float = 1.0  # below 1 when found by meaning: it weighs that much less
 
 
 @dataclass
@@ -61,6 +62,7 @@ class ParsedQuery:
     groups: list[Group] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
     suggestion: str | None = None
+    meanings: dict[str, list[str]] = field(default_factory=dict)  # word → indexed words near it
 
     @property
     def ignored_words(self) -> list[str]:
@@ -263,8 +265,10 @@ def weigh(group: Group, lexicon: spelling.Lexicon) -> None:
     own = frequencies([a for a in group.alternatives if not a.synonym])
     frequency = max(own) if own else min(frequencies(group.alternatives), default=0)
     documents = max(lexicon.documents, 1)
-    group.weight = round(math.log(1 + documents / (1 + frequency)), 4)
-    group.common = documents >= MIN_DOCUMENTS_FOR_SHARE and frequency > COMMON_SHARE * documents
+    group.weight = round(group.similarity * math.log(1 + documents / (1 + frequency)), 4)
+    # Whichever alternative a document holds matches it: the commonest says how many do.
+    coverage = max([frequency, *frequencies(group.alternatives)])
+    group.common = documents >= MIN_DOCUMENTS_FOR_SHARE and coverage > COMMON_SHARE * documents
 
 
 def word_group(
@@ -287,7 +291,17 @@ def word_group(
         known = True
     if not known:
         alternatives, known = unknown_word_alternatives(word, lexicon, parsed, real=real)
+    if not known and not being_typed:
+        near = meaning.neighbours(word)
+        if near:
+            parsed.meanings[word] = [w for w, _ in near]
+            return Group(word, meaning_alternatives(near), similarity=near[0][1])
     return Group(word, alternatives, known)
+
+
+def meaning_alternatives(near: list[tuple[str, float]]) -> list[Alternative]:
+    """Indexed words close in meaning, in their indexed forms (see `kb.search.meaning`)."""
+    return unique([Alternative((w,), (stem(w),), synonym=True) for n, _ in near for w in forms(n)])
 
 
 def parse(text: str, *, typing: bool = False) -> ParsedQuery:

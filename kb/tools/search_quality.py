@@ -11,8 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kb import search
+from kb.search import quality_cases
 
-SENTENCE, LAYOUT, TYPOS, ABSENT = "sentence", "layout", "typos", "absent words"
+SENTENCE, LAYOUT, TYPOS, ABSENT = (
+    quality_cases.DICTATED,
+    quality_cases.LAYOUT,
+    quality_cases.TYPOS,
+    quality_cases.UNSEEN,
+)
 
 
 @dataclass(frozen=True)
@@ -261,6 +267,7 @@ CASES = [
         "otkuda-poshlo-vyrazhenie-klient-vsegda-prav",
         SENTENCE,
     ),
+    *(Case(*row) for row in quality_cases.ROWS),
 ]
 
 
@@ -309,7 +316,10 @@ def run(write: Callable[[str], None], cases: list[Case] = CASES) -> Report:
         f"({report.top1_rate:.0%}), top-3 {report.top3}/{report.total} ({report.top3_rate:.0%})"
     )
     for shape, (count, first, three) in report.by_shape.items():
-        write(f"  {shape:<13} {count:3} queries   top-1 {first:3}   top-3 {three:3}")
+        write(
+            f"  {shape:<18} {count:3} queries   top-1 {first:3}   "
+            f"top-3 {three:3} ({three / count:.0%})"
+        )
     if report.misses:
         write("Not in the top 3:")
         for case, slugs in report.misses:

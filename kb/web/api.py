@@ -529,6 +529,20 @@ class SearchOut(Schema):
     ignored_words: list[str] = Field(
         ..., description="Words of the query that matched nothing and were left out."
     )
+    understood_by_meaning: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description=(
+            "Words no entry holds, understood by meaning: each with the indexed words close to "
+            "it that were searched instead («фуршет» → [«банкет»])."
+        ),
+    )
+    closest_by_meaning: bool = Field(
+        False,
+        description=(
+            "True when little of the query matched (only words most entries hold): the "
+            "results are the entries closest in meaning, not matches."
+        ),
+    )
 
 
 class SuggestionOut(Schema):
@@ -582,6 +596,8 @@ def search_entries(request: HttpRequest, filters: Query[SearchFilters]) -> dict[
         "suggestion": results.suggestion,
         "converted_query": results.converted_query,
         "ignored_words": results.ignored_words,
+        "understood_by_meaning": results.by_meaning,
+        "closest_by_meaning": results.closest_by_meaning,
     }
 
 

@@ -1,0 +1,117 @@
+"""Honest answers when little of a query was understood.
+
+When the only words of a query that matched are in most entries («клиент») and others matched
+nothing, ranking by the words would present arbitrary entries as answers. Instead the entries
+closest in meaning are offered, labelled as such (`SearchResults.closest_by_meaning`): the
+candidates are the entries holding the query's words or the indexed words loosely near in
+meaning to the words not understood, and they are ranked by how close the meaning of their
+title and summary is to that of the whole query (mean navec vectors, cosine).
+"""
+
+import functools
+import math
+
+import numpy as np
+
+from kb.content.models import SearchDocument
+from kb.search import meaning, spelling
+from kb.search.base import Backend, Filters
+from kb.search.query import Group, ParsedQuery, meaning_alternatives
+from kb.search.russian import STOP_WORDS, is_filler, words
+
+CANDIDATES = 200  # entries whose meaning is compared, at most
+MIN_SIMILARITY = 0.15  # an entry less close than this is not offered at all…
+CLOSE_TO_BEST = 0.1  # …nor one this much less close than the closest
+
+
+def little_matched(parsed: ParsedQuery) -> bool:
+    """Some words were not understood, and those that were are in most entries."""
+    known = [g for g in parsed.groups if g.known]
+    return bool(parsed.ignored_words) and all(g.common for g in known)
+
+
+def text_vector(text: str) -> np.ndarray | None:
+    """The unit vectors of a text's content words averaged, each weighted by how rare it is in
+    the index (a word in every entry says nothing of what one is about), or None when no word
+    has a vector."""
+    lexicon = spelling.lexicon()
+    documents = max(lexicon.documents, 1)
+    total = None
+    for word in dict.fromkeys(words(text)):
+        if word in STOP_WORDS or is_filler(word):
+            continue
+        vector = meaning.vector(word)
+        if vector is not None:
+            weight = math.log(1 + documents / (1 + lexicon.document_count(word)))
+            unit = vector * (weight / (np.linalg.norm(vector) + 1e-9))
+            total = unit if total is None else total + unit
+    if total is None:
+        return None
+    return total / (np.linalg.norm(total) + 1e-9)
+
+
+def closest(
+    parsed: ParsedQuery, engine: Backend, filters: Filters, limit: int
+) -> tuple[list[tuple[int, float]], dict[str, list[str]]]:
+    """The entries closest in meaning to the query, with their similarity, best first, and the
+    indexed words each word not understood was loosely read as."""
+    query = text_vector(parsed.text)
+    if query is None or all(meaning.vector(w) is None for w in parsed.ignored_words):
+        return [], {}  # no word that was not understood has a meaning to go by
+    groups = [g for g in parsed.groups if g.known]
+    near_words: dict[str, list[str]] = {}
+    for word in parsed.ignored_words:
+        near = meaning.neighbours(word, threshold=meaning.LOOSE)
+        if near:
+            near_words[word] = [w for w, _ in near]
+            groups.append(Group(word, meaning_alternatives(near), weight=near[0][1]))
+    if not groups:
+        return [], near_words
+    candidates = engine.ranked(groups, "OR", filters, CANDIDATES)
+    fields = ("title", "phrases", "summary", "tags")
+    documents = SearchDocument.objects.only("entry_id", *fields).in_bulk(
+        [pk for pk, _ in candidates]
+    )
+    scored = []
+    for pk, _ in candidates:
+        document = documents.get(pk)
+        text = " ".join(getattr(document, f) for f in fields) if document else ""
+        vector = text_vector(text) if text else None
+        if vector is not None:
+            similarity = float(vector @ query)
+            if similarity >= MIN_SIMILARITY:
+                scored.append((pk, round(similarity, 4)))
+    scored.sort(key=lambda row: (-row[1], row[0]))
+    scored = [row for row in scored if row[1] >= scored[0][1] - CLOSE_TO_BEST] if scored else []
+    return scored[:limit], near_words
+
+
+RERANK_DEPTH = 20  # partial matches re-ranked by meaning, from the top
+MEANING_SHARE = 1.0  # the weight of meaning against the engine's (normalised) score
+
+
+@functools.lru_cache(maxsize=20_000)
+def document_vector(pk: int, text: str) -> np.ndarray | None:
+    return text_vector(text)
+
+
+def rerank(parsed: ParsedQuery, scored: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """Partial matches (no entry holds every word) re-ranked by how close each entry's title,
+    phrases, summary and tags are in meaning to the whole query: of entries that each hold
+    some of the words, the one about the same thing comes first."""
+    query = text_vector(parsed.text) if len(scored) > 1 else None
+    if query is None:
+        return scored
+    head, tail = scored[:RERANK_DEPTH], scored[RERANK_DEPTH:]
+    fields = ("title", "phrases", "summary", "tags")
+    documents = SearchDocument.objects.only("entry_id", *fields).in_bulk([pk for pk, _ in head])
+    best = max(score for _, score in head) or 1.0
+    combined = []
+    for pk, score in head:
+        document = documents.get(pk)
+        text = " ".join(getattr(document, f) for f in fields) if document else ""
+        vector = document_vector(pk, text) if text else None
+        similarity = float(vector @ query) if vector is not None else 0.0
+        combined.append((pk, round(score / best + MEANING_SHARE * similarity, 4)))
+    combined.sort(key=lambda row: (-row[1], row[0]))
+    return combined + tail

@@ -1,0 +1,127 @@
+"""Meaning beyond the words: Russian word vectors (navec) find the indexed words closest in
+meaning to a query word no entry holds («фуршет» → «банкет», «рыдать» → «плакать»).
+
+The vectors are navec's news model (250,000 words, 300 dimensions, product-quantised), which
+the `natasha` wheel ships as a file: nothing is downloaded at run time, and `natasha` itself is
+never imported (only its data file is read). They are loaded on the first query that needs
+them, once per process (`manage.py bench_meaning` prints the memory and time this costs), and
+the indexed words' vectors are rebuilt when the index changes.
+"""
+
+import functools
+import importlib.util
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kb.search import spelling
+from kb.search.russian import CYRILLIC_WORD, STOP_WORDS, is_filler, lemma
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = Path("data", "emb", "navec_news_v1_1B_250K_300d_100q.tar")
+# Cosine similarity a neighbour needs to stand in for a query word: `CLOSE` as an alternative
+# of the word (a search as usual, ranked below its exact matches); `LOOSE` only to offer
+# entries "closest by meaning", labelled as such, when nothing else was understood.
+CLOSE = 0.42
+LOOSE = 0.3
+MAX_NEIGHBOURS = 4
+MIN_LETTERS = 3
+
+
+def model_path() -> Path | None:
+    """The navec file inside the installed `natasha` package (found without importing it)."""
+    spec = importlib.util.find_spec("natasha")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / MODEL_FILE
+    return path if path.exists() else None
+
+
+_lock = threading.Lock()
+
+
+@functools.cache
+def model():
+    """The navec model, loaded once per process; None when the file is missing."""
+    from navec import Navec
+
+    with _lock:
+        path = model_path()
+        if path is None:
+            logger.warning("navec vectors not found: search runs without its semantic layer.")
+            return None
+        return Navec.load(str(path))
+
+
+def vector(word: str) -> np.ndarray | None:
+    """The word's vector (its own form's, else its dictionary form's), or None."""
+    navec = model()
+    if navec is None or not CYRILLIC_WORD.fullmatch(word):
+        return None
+    for form in (word, lemma(word)):
+        if form in navec:
+            return navec[form]
+    return None
+
+
+@dataclass
+class IndexSpace:
+    """The indexed words with a vector, one per dictionary form, and their unit vectors."""
+
+    lexicon: spelling.Lexicon
+    words: list[str]
+    matrix: np.ndarray
+
+
+_space: list[IndexSpace] = []
+
+
+def index_space() -> IndexSpace | None:
+    """The vectors of the index's words, built again when the lexicon is re-read."""
+    lexicon = spelling.lexicon()
+    if _space and _space[0].lexicon is lexicon:
+        return _space[0]
+    if model() is None:
+        return None
+    by_lemma: dict[str, str] = {}
+    for word in sorted(lexicon.counts, key=lambda w: -lexicon.counts[w]):
+        base = lexicon.lemmas.get(word) or word
+        if len(base) < MIN_LETTERS or base in STOP_WORDS or is_filler(base):
+            continue
+        by_lemma.setdefault(base, word)
+    words, rows = [], []
+    for base in by_lemma:
+        found = vector(base)
+        if found is not None:
+            words.append(base)
+            rows.append(found)
+    matrix = np.array(rows, dtype=np.float32).reshape(len(rows), -1)
+    if len(rows):
+        matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9
+    space = IndexSpace(lexicon, words, matrix)
+    _space[:] = [space]
+    return space
+
+
+def neighbours(
+    word: str, threshold: float = CLOSE, limit: int = MAX_NEIGHBOURS
+) -> list[tuple[str, float]]:
+    """Indexed words closest in meaning to `word` (dictionary forms), with their similarity,
+    the closest first: only those at `threshold` or above, and never the word itself."""
+    found = vector(word)
+    space = index_space() if found is not None else None
+    if space is None or not space.words:
+        return []
+    query = found / (np.linalg.norm(found) + 1e-9)
+    similarity = space.matrix @ query
+    best = np.argsort(-similarity)[: limit + 1]
+    own = {word, lemma(word)}
+    return [
+        (space.words[i], round(float(similarity[i]), 3))
+        for i in best
+        if similarity[i] >= threshold and space.words[i] not in own
+    ][:limit]

@@ -1,0 +1,54 @@
+"""What the semantic layer costs a process, behind `manage.py bench_meaning`: the resident
+memory and time of loading the navec vectors (once per process, on the first query that needs
+them), of the index's word vectors, and of a query by meaning once loaded."""
+
+import resource
+import time
+from collections.abc import Callable
+
+from kb.search import meaning
+
+QUERIES = ("фуршет", "компьютерщик", "рыдает", "имидж", "заказчик", "пьянка")
+
+
+def resident_mb() -> float:
+    """The process's resident memory now (Linux), else its peak."""
+    try:
+        with open("/proc/self/statm") as statm:
+            pages = int(statm.read().split()[1])
+        return pages * resource.getpagesize() / 2**20
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(write: Callable[[str], None]) -> dict[str, float]:
+    from kb.search import spelling
+
+    spelling.lexicon()  # the lexicon is loaded without the vectors too: not their cost
+    figures = {}
+    before = resident_mb()
+    started = time.perf_counter()
+    loaded = meaning.model() is not None
+    figures["load_s"] = time.perf_counter() - started
+    figures["load_mb"] = resident_mb() - before
+    if not loaded:
+        write("navec vectors not found: the semantic layer is off.")
+        return figures
+    started = time.perf_counter()
+    space = meaning.index_space()
+    figures["index_s"] = time.perf_counter() - started
+    figures["total_mb"] = resident_mb() - before
+    times = []
+    for word in QUERIES * 5:
+        started = time.perf_counter()
+        meaning.neighbours(word)
+        times.append((time.perf_counter() - started) * 1000)
+    figures["query_ms"] = sorted(times)[len(times) // 2]
+    write(f"navec file: {meaning.model_path()}")
+    write(f"vectors loaded in {figures['load_s']:.2f} s, +{figures['load_mb']:.0f} MB resident")
+    write(
+        f"index words' vectors ({len(space.words) if space else 0} words) built in "
+        f"{figures['index_s']:.2f} s; semantic layer in all +{figures['total_mb']:.0f} MB"
+    )
+    write(f"a word's neighbours by meaning, once loaded: median {figures['query_ms']:.2f} ms")
+    return figures
