@@ -305,10 +305,9 @@ class SourceDetailView(DetailView):
     context_object_name = "source"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            entries=self.object.entries.published().for_listing().order_by("kind", "title"),
-            **kwargs,
-        )
+        entries = self.object.entries.published().for_listing().order_by("kind", "title", "pk")
+        page_obj = Paginator(entries, LIST_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(entries=page_obj, page_obj=page_obj, **kwargs)
 
 
 def requested_page(request: HttpRequest) -> int:

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kb import sitemaps, views
-from kb.models import Entry, Kind, Status, Tag, TaggedEntry
+from kb.models import Entry, Kind, Source, Status, Tag, TaggedEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +166,32 @@ def test_a_missing_sitemap_section_or_page_is_a_404(client):
     assert client.get("/sitemap-nothing.xml").status_code == 404
     assert client.get(reverse("kb:sitemap_section", args=["entries"]) + "?p=99").status_code == 404
     assert client.get(reverse("kb:sitemap_section", args=["entries"]) + "?p=x").status_code == 404
+
+
+def test_a_source_page_paginates_its_entries(client):
+    add_entries(70)
+    source = Source.objects.create(title="Большая статья", slug="bolshaya")
+    Entry.objects.update(source=source)
+    first = client.get(source.get_absolute_url())
+    assert len(first.context["entries"]) == views.LIST_PAGE_SIZE
+    last = client.get(source.get_absolute_url() + "?page=3")
+    assert len(last.context["entries"]) == 70 - 2 * views.LIST_PAGE_SIZE
+    # A page number past the end or not a number shows a page, never an error.
+    assert client.get(source.get_absolute_url() + "?page=99").status_code == 200
+    assert client.get(source.get_absolute_url() + "?page=x").status_code == 200
+
+
+def test_api_tag_and_source_lists_come_a_window_at_a_time(client):
+    add_entries(5)
+    for n in range(12):
+        tag = Tag.objects.create(name=f"тег {n:02}", slug=f"teg-{n:02}")
+        TaggedEntry.objects.create(tag=tag, content_object=Entry.objects.first())
+        Source.objects.create(title=f"Статья {n:02}", slug=f"statya-{n:02}")
+    tags = client.get(reverse("api:list_tags") + "?limit=5&offset=3").json()  # after "массово"
+    assert [t["name"] for t in tags] == ["тег 02", "тег 03", "тег 04", "тег 05", "тег 06"]
+    sources = client.get(reverse("api:list_sources") + "?limit=3&offset=10").json()
+    assert [s["title"] for s in sources] == ["Статья 10", "Статья 11"]
+    assert len(client.get(reverse("api:list_tags")).json()) == 13  # 12 and "массово"
+    for query in ("limit=0", "limit=501", "offset=-1", "limit=x"):
+        assert client.get(reverse("api:list_tags") + "?" + query).status_code == 422, query
+        assert client.get(reverse("api:list_sources") + "?" + query).status_code == 422, query
