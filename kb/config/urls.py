@@ -2,14 +2,12 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from kb.content.models import KIND_PATHS
-from kb.web import health, views
+from kb.web import health, sitemaps, views
 from kb.web.api import api
 from kb.web.feeds import RecentChangesFeed
-from kb.web.sitemaps import SITEMAPS
 
 kind_patterns = []
 for kind, segment in KIND_PATHS.items():
@@ -32,7 +30,8 @@ kb_patterns = [
     path("e/<int:pk>/", views.short_link, name="entry_short"),
     path("oembed/", views.oembed, name="oembed"),
     path("feed/", RecentChangesFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
 ]
 

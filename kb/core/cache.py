@@ -126,9 +126,20 @@ def _write_generation(name: str = CONTENT) -> None:
 def bump_generation(name: str = CONTENT) -> None:
     """Make every cached value stale: now (for this transaction's own later reads) and again
     when the transaction commits (a request between the two could cache what it read before
-    the commit under the new generation)."""
+    the commit under the new generation). Many edits in one transaction (an import) write it
+    once at commit."""
     _write_generation(name)
-    transaction.on_commit(lambda: _write_generation(name))
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(pending, "bumps", None) == name for _, pending, _ in connection.run_on_commit
+    ):
+        return
+
+    def at_commit() -> None:
+        _write_generation(name)
+
+    at_commit.bumps = name
+    transaction.on_commit(at_commit)
 
 
 def cached(name: str, build: Callable[[], T], timeout: int = DATA_SECONDS) -> T:

@@ -410,8 +410,23 @@ def get_entry(
     return entry
 
 
-@api.get("/tags/", response=list[TagOut], summary="Tags with the number of published entries")
-def list_tags(request: HttpRequest) -> list[dict]:
+# Tags and sources grow with the knowledge base too: their lists come a window at a time.
+MAX_LIST_SIZE = 500
+
+
+class ListWindow(Schema):
+    limit: int = Field(
+        MAX_LIST_SIZE, ge=1, le=MAX_LIST_SIZE, description="At most this many (and at most 500)."
+    )
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Skip this many first.")
+
+
+@api.get(
+    "/tags/",
+    response={200: list[TagOut], 422: ValidationErrors},
+    summary="Tags with the number of published entries, by name",
+)
+def list_tags(request: HttpRequest, window: Query[ListWindow]) -> list[dict]:
     return [
         {
             "name": tag.name,
@@ -419,7 +434,7 @@ def list_tags(request: HttpRequest) -> list[dict]:
             "url": tag.get_absolute_url(),
             "entry_count": tag.entry_count,
         }
-        for tag in Tag.objects.cloud()
+        for tag in Tag.objects.cloud()[window.offset : window.offset + window.limit]
     ]
 
 
@@ -429,9 +444,13 @@ def sources_for_api() -> QuerySet[Source]:
     )
 
 
-@api.get("/sources/", response=list[SourceOut], summary="The articles entries come from")
-def list_sources(request: HttpRequest) -> QuerySet[Source]:
-    return sources_for_api()
+@api.get(
+    "/sources/",
+    response={200: list[SourceOut], 422: ValidationErrors},
+    summary="The articles entries come from",
+)
+def list_sources(request: HttpRequest, window: Query[ListWindow]) -> QuerySet[Source]:
+    return sources_for_api().order_by("title", "pk")[window.offset : window.offset + window.limit]
 
 
 @api.get(

@@ -1,19 +1,31 @@
-"""/sitemap.xml: the home page, the lists, tags, sources, published entries and paths."""
+"""/sitemap.xml: the home page, the lists, tags, sources, published entries and paths.
+
+One sitemap while every address fits in one section of `SECTION_SIZE`; past that an index of
+sitemaps (sitemaps.org), each section paginated by `SECTION_SIZE` addresses: every file stays
+small and quick to build whatever the number of entries (the protocol allows 50,000 addresses
+a file, but a file that size is megabytes).
+"""
 
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import QuerySet
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from kb.content.models import KIND_PATHS, Entry, Source, Tag
 from kb.paths.models import Path
 
+SECTION_SIZE = 2000
+
 
 class SiteSitemap(Sitemap):
     """A sitemap on PRAVILA_BASE_URL when it is set, else on the request's origin."""
+
+    limit = SECTION_SIZE
 
     def get_protocol(self, protocol: str | None = None) -> str:
         if settings.PRAVILA_BASE_URL:
@@ -50,6 +62,10 @@ class EntrySitemap(SiteSitemap):
     def lastmod(self, entry: Entry) -> datetime:
         return entry.updated_at
 
+    def get_latest_lastmod(self) -> datetime | None:
+        # One aggregate, not every entry read (Django's default for the index).
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
 
 class PathSitemap(SiteSitemap):
     priority = 0.7
@@ -59,6 +75,9 @@ class PathSitemap(SiteSitemap):
 
     def lastmod(self, path: Path) -> datetime:
         return path.updated_at
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class TagSitemap(SiteSitemap):
@@ -82,3 +101,29 @@ SITEMAPS = {
     "tags": TagSitemap,
     "sources": SourceSitemap,
 }
+
+
+def needs_index(sitemaps: dict[str, type[Sitemap]] = SITEMAPS) -> bool:
+    """Whether the addresses no longer fit in one sitemap section (a count per section)."""
+    return sum(site().paginator.count for site in sitemaps.values()) > SECTION_SIZE
+
+
+def sitemap(request: HttpRequest) -> HttpResponse:
+    """/sitemap.xml: the sitemap, or the index of its sections when it has grown past one."""
+    if needs_index():
+        return sitemap_views.index(request, SITEMAPS, sitemap_url_name="kb:sitemap_section")
+    return sitemap_views.sitemap(request, SITEMAPS)
+
+
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    """/sitemap-<section>.xml?p=N: one page of one section, as the index lists them."""
+    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+
+
+def section_urls() -> list[str]:
+    """The address of every section page the index lists (for benchmarks)."""
+    urls = []
+    for section, site in SITEMAPS.items():
+        url = reverse("kb:sitemap_section", kwargs={"section": section})
+        urls += [url if page == 1 else f"{url}?p={page}" for page in site().paginator.page_range]
+    return urls

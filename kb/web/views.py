@@ -37,6 +37,14 @@ from kb.web import viewcounts
 
 LIST_PAGE_SIZE = 30
 HOME_SITUATIONS = 8
+# The home page's other blocks are bounded too, each with a link to its full list: the page
+# must not grow with the knowledge base (issue 21).
+HOME_RULES = 12
+HOME_PRINCIPLES = 16
+HOME_CASES = 6
+HOME_TAGS = 40
+# The tags offered to narrow a list: the most used ones among its entries.
+NARROWING_TAGS = 20
 
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
@@ -69,7 +77,7 @@ def home_blocks() -> dict[str, Any]:
     """What the home page lists: the same for every reader, so cached until the next edit."""
     published = Entry.objects.published().for_listing()
     return {
-        "rules": list(published.of_kind(Kind.RULE)),
+        "rules": list(published.of_kind(Kind.RULE)[:HOME_RULES]),
         # Titles only: on a phone the list must fit under the search box.
         "situations": list(
             Entry.objects.published()
@@ -79,10 +87,20 @@ def home_blocks() -> dict[str, Any]:
         ),
         "situation_count": Entry.objects.published().of_kind(Kind.SITUATION).count(),
         "principles": list(
-            Entry.objects.published().of_kind(Kind.PRINCIPLE).only("kind", "slug", "title")
+            Entry.objects.published()
+            .of_kind(Kind.PRINCIPLE)
+            .only("kind", "slug", "title")[:HOME_PRINCIPLES]
         ),
-        "cases": list(published.of_kind(Kind.CASE)),
+        "cases": list(published.of_kind(Kind.CASE).order_by("-updated_at", "-pk")[:HOME_CASES]),
     }
+
+
+def most_used_tags(tags: list[Tag], limit: int = HOME_TAGS) -> list[Tag]:
+    """The `limit` most used of a weighted cloud, still in the cloud's (alphabetical) order."""
+    if len(tags) <= limit:
+        return tags
+    kept = set(sorted(tags, key=lambda tag: (-tag.entry_count, tag.name))[:limit])
+    return [tag for tag in tags if tag in kept]
 
 
 def cached_tag_cloud() -> list[Tag]:
@@ -101,12 +119,20 @@ def most_opened_situations() -> list[Entry]:
     )
 
 
+def narrowing(cloud: QuerySet[Tag], chosen: list[str]) -> list[Tag]:
+    """The most used tags of a list's cloud but those chosen, by name."""
+    tags = cloud.exclude(slug__in=chosen).order_by("-entry_count", "name")[:NARROWING_TAGS]
+    return sorted(tags, key=lambda tag: tag.name)
+
+
 class HomeView(TemplateView):
     template_name = "kb/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            **cached("home", home_blocks), tags=cached_tag_cloud(), **kwargs
+            **cached("home", home_blocks),
+            tags=most_used_tags(cached_tag_cloud()),
+            **kwargs,
         )
 
 
@@ -135,8 +161,8 @@ class EntryListView(ListView):
             heading=KIND_PLURALS[Kind(self.kind)],
             active_tags=self.active_tags,
             tag_slugs=self.tag_slugs,
-            narrowing_tags=Tag.objects.cloud(self.object_list.values("pk")).exclude(
-                slug__in=self.tag_slugs
+            narrowing_tags=narrowing(
+                Tag.objects.cloud(self.object_list.values("pk")), self.tag_slugs
             ),
         )
         return context
@@ -255,7 +281,7 @@ class TagDetailView(ListView):
             extra_tags=list(Tag.objects.on_published_entries().filter(slug__in=self.tag_slugs[1:])),
             tag_slugs=self.tag_slugs,
             kinds=[(k, KIND_PLURALS[k], kind_counts.get(k.value, 0)) for k in Kind],
-            narrowing_tags=Tag.objects.cloud(self.in_tags).exclude(slug__in=self.tag_slugs),
+            narrowing_tags=narrowing(Tag.objects.cloud(self.in_tags), self.tag_slugs),
         )
         return context
 
@@ -266,10 +292,9 @@ class SourceDetailView(DetailView):
     context_object_name = "source"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            entries=self.object.entries.published().for_listing().order_by("kind", "title"),
-            **kwargs,
-        )
+        entries = self.object.entries.published().for_listing().order_by("kind", "title", "pk")
+        page_obj = Paginator(entries, LIST_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(entries=page_obj, page_obj=page_obj, **kwargs)
 
 
 def requested_page(request: HttpRequest) -> int:

@@ -17,6 +17,7 @@ from kb.core import signals
 class SourceAdmin(GrammaticalAdminMixin, admin.ModelAdmin):
     formfield_overrides: ClassVar = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "author", "published_on", "entry_count")
+    show_full_result_count = False
     search_fields = ("title", "author", "description")
     prepopulated_fields = {"slug": ("title",)}
 
@@ -31,6 +32,7 @@ class SourceAdmin(GrammaticalAdminMixin, admin.ModelAdmin):
 @admin.register(Tag)
 class TagAdmin(GrammaticalAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "entry_count")
+    show_full_result_count = False
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 

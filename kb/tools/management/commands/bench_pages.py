@@ -5,7 +5,7 @@ on PostgreSQL with Redis."""
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from kb.tools.bench import load
+from kb.tools.bench import churn, generate, load
 
 
 class Command(BaseCommand):
@@ -37,6 +37,19 @@ class Command(BaseCommand):
             "signed in through the login page: the intranet case.",
         )
         parser.add_argument(
+            "--entries",
+            type=int,
+            default=0,
+            help="Bring the knowledge base to N generated entries first, through the export "
+            "format (kb/tools/bench/generate.py); kept for later runs on the same database.",
+        )
+        parser.add_argument(
+            "--churn",
+            action="store_true",
+            help="An editor signed in to the admin saves a rule through its change form once "
+            "a second while the pages are measured.",
+        )
+        parser.add_argument(
             "--no-prepare",
             action="store_true",
             help="Skip migrate, load_seed, the search index and collectstatic.",
@@ -51,6 +64,8 @@ class Command(BaseCommand):
             env["PRAVILA_LOGIN_REQUIRED"] = "1"
         if not options["no_prepare"]:
             load.prepare(env)
+        if options["entries"]:
+            generate.build_entries(options["entries"], progress=self.stdout.write)
         targets = load.page_targets()
         password = load.reader_password() if options["signed_in"] else ""
         bare_env = {**env, "DJANGO_SETTINGS_MODULE": "kb.tools.bench.settings"}
@@ -65,6 +80,10 @@ class Command(BaseCommand):
             load.gunicorn(bare_env, port + 1, workers, logs / "bench-bare.log") as bare,
         ):
             headers = load.sign_in(site, load.BENCH_READER, password) if password else {}
+            editor = None
+            if options["churn"]:
+                editor = churn.Editor(site, churn.churn_entry_url(), churn.editor_password())
+                editor.start()
             for number in range(1, rounds + 1):
                 bare_view = load.Target("bare Django view (before)", "/", "bare")
                 before = load.measure(wrk, bare, bare_view, seconds, connections, headers)
@@ -81,6 +100,10 @@ class Command(BaseCommand):
                 clean = clean and not (after.errors or after.non2xx)
                 label = f"Round {number}/{rounds} — {self.label(options)}"
                 self.stdout.write(load.report([before, *results, after], bare_rps, label) + "\n")
+            if editor is not None:
+                editor.stop()
+                self.stdout.write(editor.summary() + "\n")
+                clean = clean and editor.saves > 0 and not editor.failures
         if rounds > 1:
             self.stdout.write(load.summary(per_page, rounds) + "\n")
         medians = [load.median_result(results) for results in per_page.values()]
@@ -98,7 +121,12 @@ class Command(BaseCommand):
             cache += " (page cache off)"
         if options["signed_in"]:
             cache += "; sign-in mode, pages for a signed-in reader"
+        if options["churn"]:
+            cache += "; an editor saves a rule once a second"
+        from kb.content.models import Entry
+
         return (
-            f"{engine}, cache: {cache}, gunicorn {options['workers']} sync workers, "
+            f"{engine}, {Entry.objects.count()} entries, cache: {cache}, "
+            f"gunicorn {options['workers']} sync workers, "
             f"wrk {options['connections']} connections × {options['seconds']} s per URL"
         )

@@ -1,0 +1,98 @@
+"""Generated entries for measuring at size: N entries brought in through the export/import
+format (kb/transfer), as a real knowledge base of that size would be.
+
+Entries are made from the words of the content already there (the seed), deterministically, so
+that search, tags and lists have realistic work; every other one carries the most used tag, so
+the biggest tag grows with N as it would in a real knowledge base.
+"""
+
+import json
+import random
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Count
+
+from kb.content.models import Entry, Kind, Tag
+from kb.tools.transfer import import_knowledge_base
+from kb.tools.transfer.schema import FORMAT, FORMAT_VERSION
+
+PREFIX = "gen-"
+CHUNK = 2000
+# Mostly situations and cases, as a growing knowledge base is; a few rules and principles.
+KINDS = [Kind.SITUATION] * 12 + [Kind.CASE] * 6 + [Kind.RULE, Kind.PRINCIPLE]
+GENERATED_TAGS = 40
+WORD = re.compile(r"[а-яё]{4,}")
+
+
+def vocabulary() -> list[str]:
+    """Russian words of the entries already there (or a few fixed ones on an empty base)."""
+    words: set[str] = set()
+    for summary, body in Entry.objects.values_list("summary", "body")[:500]:
+        words.update(WORD.findall(f"{summary} {body}".lower()))
+    return sorted(words) or ["клиент", "звонок", "ответ", "договор", "оплата", "жалоба"]
+
+
+def biggest_tag() -> str | None:
+    tag = Tag.objects.annotate(n=Count("tagged_entries")).order_by("-n", "slug").first()
+    return tag.name if tag else None
+
+
+def generated_entries(
+    start: int, stop: int, words: list[str], common_tag: str | None
+) -> Iterator[dict[str, Any]]:
+    """Entry records of the export format, numbered `start` to `stop - 1`."""
+    for number in range(start, stop):
+        rng = random.Random(number)
+        kind = KINDS[number % len(KINDS)]
+        title = " ".join(rng.sample(words, min(4, len(words)))).capitalize()
+        sentence = " ".join(rng.choices(words, k=18)).capitalize() + "."
+        tags = [f"набор {number % GENERATED_TAGS + 1}"]
+        if common_tag and number % 2 == 0:
+            tags.append(common_tag)
+        record: dict[str, Any] = {
+            "kind": kind,
+            "slug": f"{PREFIX}{number}",
+            "title": f"{title} {number}",
+            "summary": sentence[:300],
+            "body": "\n\n".join(
+                " ".join(rng.choices(words, k=40)).capitalize() + "." for _ in range(3)
+            ),
+            "status": "published" if number % 10 else "draft",
+            "tags": tags,
+            "views": rng.randrange(0, 500),
+        }
+        if kind == Kind.SITUATION:
+            record["signals"] = [" ".join(rng.choices(words, k=5)) for _ in range(3)]
+            record["say"] = [" ".join(rng.choices(words, k=8)).capitalize() for _ in range(2)]
+            record["steps"] = [
+                {"text": " ".join(rng.choices(words, k=15)).capitalize() + "."} for _ in range(3)
+            ]
+        if kind == Kind.CASE:
+            record["lesson"] = " ".join(rng.choices(words, k=20)).capitalize() + "."
+        yield record
+
+
+def generated_count() -> int:
+    return Entry.objects.filter(slug__startswith=PREFIX).count()
+
+
+def build_entries(total: int, *, chunk: int = CHUNK, progress: Any = None) -> int:
+    """Make the knowledge base hold `total` generated entries (adding those missing, through
+    `import_knowledge_base`, `chunk` at a time); the number added."""
+    have = generated_count()
+    if have >= total:
+        return 0
+    words, common_tag = vocabulary(), biggest_tag()
+    for start in range(have, total, chunk):
+        stop = min(start + chunk, total)
+        document = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "entries": list(generated_entries(start, stop, words, common_tag)),
+        }
+        import_knowledge_base(text=json.dumps(document, ensure_ascii=False), label="bench")
+        if progress:
+            progress(f"generated entries: {stop} of {total}")
+    return total - have

@@ -1,0 +1,44 @@
+"""`manage.py bench_uncached`: each page built from the database (no page or data cache),
+through the test client: median time, size and queries, against the targets of issue 21."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from kb.content.models import Entry
+from kb.tools.bench import generate, uncached
+
+
+class Command(BaseCommand):
+    help = (
+        "Time every kind of page uncached through the test client, with --entries N generated "
+        "entries brought in first; print median ms, KB and queries per page."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--entries",
+            type=int,
+            default=0,
+            help="Bring the knowledge base to N generated entries first (through kb/transfer).",
+        )
+        parser.add_argument("--repeat", type=int, default=5, help="Requests per page.")
+        parser.add_argument(
+            "--limit-ms",
+            type=float,
+            default=None,
+            help="The time target (default: 150 ms up to 10,000 entries, 300 ms above).",
+        )
+
+    def handle(self, *args, **options) -> None:
+        if options["entries"]:
+            generate.build_entries(options["entries"], progress=self.stdout.write)
+        total = Entry.objects.count()
+        limit = options["limit_ms"] or (150.0 if total <= 10_100 else 300.0)
+        results = uncached.measure(uncached.pages(), options["repeat"])
+        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        self.stdout.write(
+            f"{engine}, {total} entries, page and data caches off, test client, "
+            f"median of {options['repeat']} requests; targets ≤ {limit:.0f} ms, "
+            f"≤ {uncached.SIZE_LIMIT_KB} KB"
+        )
+        self.stdout.write(uncached.report(results, limit))
