@@ -27,6 +27,7 @@ test: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff format --check .
 
 format: $(VENV)/.installed
@@ -56,7 +57,7 @@ bench-load: $(VENV)/.installed
 	DATABASE_URL="$(BENCH_DATABASE_URL)" CACHE_URL="$(BENCH_CACHE_URL)" \
 	  $(PY) manage.py bench_pages $(BENCH_ARGS)
 
-# Hostile audit (kb/bench/audit.py): brute force, miss-log and /search/open/ floods and cache
+# Hostile audit (kb/tools/bench/audit.py): brute force, miss-log and /search/open/ floods and cache
 # growth against gunicorn on 127.0.0.1, on a new SQLite database; figures printed. With
 # AUDIT_ARGS='--cache-url redis://127.0.0.1:6379/13' it serves with Redis and measures its growth.
 AUDIT_ARGS ?=

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
-editors_migration = importlib.import_module("kb.migrations.0002_editors_group")
+editors_migration = importlib.import_module("kb.content.migrations.0002_editors_group")
 paths_editors_migration = importlib.import_module("kb.paths.migrations.0002_editors_edit_paths")
 
 
@@ -69,23 +69,23 @@ def fresh_cache(settings, tmp_path):
     and no search is left waiting for the miss log's next write."""
     from django.core.cache import cache
 
-    from kb import caching, personal, viewcounts
     from kb.misslog import services as misslog
+    from kb.web import page_cache, personal, viewcounts
 
     settings.PRAVILA_CACHE_GENERATION_FILE = str(tmp_path / "cache-generation")
     settings.PRAVILA_VIEW_COUNT_FLUSH_SECONDS = 0
-    # Searches are written after each response (tests/test_misslog.py checks the batching).
+    # Searches are written after each response (tests/misslog/test_misslog.py checks the batching).
     settings.PRAVILA_MISSLOG_WRITE_SECONDS = 0
     cache.clear()
     viewcounts.discard_local_counts()
     misslog.discard_waiting()
-    caching.forget_local_pages()
+    page_cache.forget_local_pages()
     personal.forget_local_profiles()
     yield
     cache.clear()
     viewcounts.discard_local_counts()
     misslog.discard_waiting()
-    caching.forget_local_pages()
+    page_cache.forget_local_pages()
     personal.forget_local_profiles()
 
 

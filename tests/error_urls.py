@@ -1,10 +1,10 @@
-"""A test-only URLconf: the site's URLs plus views that fail in each way (tests/test_errors.py)."""
+"""A test-only URLconf: the site's URLs plus views that fail in each way (tests/web/test_errors)."""
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 
-from kb.urls import handler400, handler403, handler404, handler500, urlpatterns
+from kb.config.urls import handler400, handler403, handler404, handler500, urlpatterns
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
 

@@ -3,7 +3,7 @@
 import itertools
 from typing import Any
 
-from kb.models import Entry, Kind, Response, Source, Status
+from kb.content.models import Entry, Kind, Response, Source, Status
 from kb.paths.models import Path, PathEntry
 
 _counter = itertools.count(1)

@@ -6,7 +6,7 @@ import reversion
 from django.test import Client
 from django.urls import reverse
 
-from kb.models import Entry
+from kb.content.models import Entry
 from tests.factories import make_entry
 
 

@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kb.admin.parameters import CheckedParametersMixin
+from kb.content.admin.parameters import CheckedParametersMixin
 from kb.feedback import conf
 from kb.feedback.models import SituationFeedback, Vote
 

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kb.core.text import squash_whitespace
 from kb.feedback.models import COMMENT_MAX_LENGTH
-from kb.text import squash_whitespace
 
 ANSWERS = {"yes": True, "no": False}
 

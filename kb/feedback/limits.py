@@ -7,7 +7,7 @@ step today, so a second tap changes that vote instead of adding one. Two limits 
 - one that keeps its cookie: at most `PRAVILA_FEEDBACK_VOTES_PER_SESSION` votes per hour;
 - one that drops it, starting a new session each time: at most
   `PRAVILA_FEEDBACK_NEW_VOTERS_PER_CLIENT` votes per hour from voters without a session from
-  one client (address, kb/clients.py), and `PRAVILA_FEEDBACK_NEW_VOTERS_PER_HOUR` site-wide;
+  one client (address, kb/core/clients.py), and `PRAVILA_FEEDBACK_NEW_VOTERS_PER_HOUR` site-wide;
   a vote refused for its client does not count site-wide (counted in the cache: shared by
   every process when `CACHE_URL` points at Redis, per process otherwise).
 """
@@ -18,7 +18,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import cache
 from django.http import HttpRequest
 
-from kb.clients import client_address, within_limit
+from kb.core.clients import client_address, within_limit
 from kb.feedback import conf
 
 SESSION_KEY = "feedback"

@@ -13,8 +13,8 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kb.content.models import Entry, EntryManager, EntryQuerySet, Kind, Response
 from kb.feedback import conf
-from kb.models import Entry, EntryManager, EntryQuerySet, Kind, Response
 
 COMMENT_MAX_LENGTH = 500
 

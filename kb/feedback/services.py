@@ -4,8 +4,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from kb.content.models import Response
 from kb.feedback.models import Vote
-from kb.models import Response
 
 
 @transaction.atomic

@@ -16,12 +16,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from kb.content.models import Response, Status
 from kb.feedback import conf, limits
 from kb.feedback.forms import VoteForm
 from kb.feedback.messages import thanks
 from kb.feedback.origin import comes_from_this_site
 from kb.feedback.services import record_vote
-from kb.models import Response, Status
 
 
 def wants_json(request: HttpRequest) -> bool:

@@ -17,10 +17,10 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from kb import search
+from kb.content.models import Entry, Synonym
 from kb.misslog import conf
 from kb.misslog.models import SearchRecord
 from kb.misslog.services import add_search_phrase, add_word_to_synonyms, normalise, query_words
-from kb.models import Entry, Synonym
 
 GROUPS_PER_PAGE = 50
 SHOWN = {

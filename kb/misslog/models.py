@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kb.models import Entry
+from kb.content.models import Entry
 
 QUERY_MAX_LENGTH = 200
 

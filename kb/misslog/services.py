@@ -26,10 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from kb import search
-from kb.clients import client_address, within_limit
+from kb.content.models import Entry, Synonym
+from kb.core.clients import client_address, within_limit
 from kb.misslog import conf
 from kb.misslog.models import QUERY_MAX_LENGTH, SearchRecord, Source
-from kb.models import Entry, Synonym
 from kb.search.russian import STOP_WORDS, words
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ _last_purge: float | None = None
 # The searches of the request being served, written when its response is closed; None outside
 # a request (or where the request's context is not this one), where searches are written at once.
 _pending: ContextVar[list[SearchRecord] | None] = ContextVar("misslog_pending", default=None)
-# The client (address, kb/clients.py) of the request being served: each client may add only
+# The client (address, kb/core/clients.py) of the request being served: each client may add only
 # so many searches a minute, and the same query only so many times a day.
 _client: ContextVar[str | None] = ContextVar("misslog_client", default=None)
 DAY = 86400

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from kb.content.models import Entry
 from kb.misslog.services import record_opening
-from kb.models import Entry
 
 
 @never_cache

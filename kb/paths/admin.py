@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from kb.admin.restoring import RestoreRecoverMixin
-from kb.admin.wording import NOUNS, GrammaticalAdminMixin
-from kb.models import Status
+from kb.content.admin.restoring import RestoreRecoverMixin
+from kb.content.admin.wording import NOUNS, GrammaticalAdminMixin
+from kb.content.models import Status
 from kb.paths import history
 from kb.paths.models import Path, PathEntry
 from kb.paths.progress import progress_csv, readership

@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema
 from ninja import Path as PathParam
 from ninja.errors import HttpError
 
-from kb.models import Entry, Kind, Status
+from kb.content.models import Entry, Kind, Status
 from kb.paths.models import Path, PathEntry
 
 router = Router(tags=["paths"])

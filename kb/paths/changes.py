@@ -7,8 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 from reversion.models import Version
 
-from kb import history
-from kb.models import Entry
+from kb.content import history
+from kb.content.models import Entry
 from kb.paths.models import ReadMark, SignificantChange
 
 # What readers see of a diff: the content, not the editors' bookkeeping (owner, reviews, status).

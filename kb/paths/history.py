@@ -1,6 +1,6 @@
 """History of paths: readable versions, diffs, restore and recovery.
 
-Like entries (kb/history.py), a path is restored through its ordinary save rather than
+Like entries (kb/content/history.py), a path is restored through its ordinary save rather than
 reversion's raw revert, which would revert every object of the revision (an import's revision
 holds the whole knowledge base) and would bring back links to entries deleted since.
 """
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
-from kb.history import HistoryError, diff_html, format_moment
-from kb.models import Entry, Status
+from kb.content.history import HistoryError, diff_html, format_moment
+from kb.content.models import Entry, Status
 from kb.paths.models import Path, PathEntry
 
 SNAPSHOT_FIELDS = ("title", "slug", "intro", "status")

@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Revision
 
-from kb.models import SLUG_MAX_LENGTH, Entry, Status
-from kb.text import make_slug, unique_slug
+from kb.content.models import SLUG_MAX_LENGTH, Entry, Status
+from kb.core.text import make_slug, unique_slug
 
 
 class PathQuerySet(models.QuerySet):

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kb.models import Entry
+from kb.content.models import Entry
 from kb.paths.models import Path, PathEntry, ReadMark
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from kb.models import Entry
+from kb.content.models import Entry
 from kb.paths.models import ReadMark, SignificantChange
 
 
@@ -35,3 +35,8 @@ def record_significant_change(*, entry: Entry) -> None:
         reversion.add_meta(SignificantChange, entry=entry, version=entry.version)
     else:
         SignificantChange.objects.get_or_create(entry=entry, version=entry.version)
+
+
+def significant_change_made(sender: type, *, entry: Entry, **kwargs: object) -> None:
+    """Receiver of kb.core.signals.significant_change (an editor's save marked significant)."""
+    record_significant_change(entry=entry)

@@ -11,8 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from kb.links import absolute_url
-from kb.models import Entry
+from kb.content.links import absolute_url
+from kb.content.models import Entry
 from kb.paths.changes import changes_since_read
 from kb.paths.models import Path, PathQuerySet
 from kb.paths.progress import reading, readings

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from kb.models import SearchDocument
+from kb.content.models import SearchDocument
 from kb.search.query import Group
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import nh3
 
-from kb.models import Entry, SearchDocument, SearchWord
+from kb.content.models import Entry, SearchDocument, SearchWord
 from kb.search.russian import STOP_WORDS, lemma, words
 
 

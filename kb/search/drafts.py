@@ -1,7 +1,7 @@
 """Drafts for editors' searches. Drafts are never indexed (the index is what staff, the API and
 suggestions search), so an editor's search looks through them directly: they are few."""
 
-from kb.models import Entry, Status
+from kb.content.models import Entry, Status
 from kb.search.russian import stems
 
 MAX_DRAFTS = 20

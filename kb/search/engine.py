@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
 
-from kb.models import Kind, SearchDocument, Tag
+from kb.content.models import Kind, SearchDocument, Tag
 from kb.search.backends import backend
 from kb.search.base import Backend, Filters
 from kb.search.query import MAX_QUERY_LENGTH, Group, ParsedQuery, convert_layout, parse

@@ -4,10 +4,12 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from kb.core.cache import generation
+
 T = TypeVar("T")
 
 # A safety net only: edits reach every process at once through the content generation
-# (kb/caching.py), which every `get` compares with the one the value was loaded in.
+# (kb/core/cache.py), which every `get` compares with the one the value was loaded in.
 TTL = 600.0
 
 
@@ -20,8 +22,6 @@ class Expiring(Generic[T]):
         self.generation: int | None = None
 
     def get(self) -> T:
-        from kb.caching import generation
-
         current = generation()
         if (
             self.loaded_at is None

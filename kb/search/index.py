@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
-from kb.caching import bump_generation
-from kb.models import Entry, SearchDocument, SearchWord
+from kb.content.models import Entry, SearchDocument, SearchWord
+from kb.core.cache import bump_generation
 from kb.search import spelling
 from kb.search.backends import backend
 from kb.search.documents import (

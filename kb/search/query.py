@@ -12,6 +12,7 @@ the dictionary does not know are corrected against the index, or matched by thei
 
 import itertools
 import math
+import re
 from dataclasses import dataclass, field
 
 from kb.search import layout, spelling, synonyms
@@ -25,6 +26,7 @@ from kb.search.russian import (
 )
 
 MAX_QUERY_LENGTH = 500
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 MAX_WORDS = 20
 # A word in more than this share of the documents says little about which one is meant
 # («клиент»): it only counts when the query has nothing rarer.
@@ -321,3 +323,8 @@ def parse(text: str, *, typing: bool = False) -> ParsedQuery:
     if parsed.corrections:
         parsed.suggestion = " ".join(parsed.corrections.get(w, w) for w in all_words)
     return parsed
+
+
+def clean_query(text: str) -> str:
+    """A query with control characters and extra spaces removed, and its length capped."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", text).split())[:MAX_QUERY_LENGTH]

@@ -1,9 +1,9 @@
-"""Typo correction against the words of the index (`kb.models.SearchWord`).
+"""Typo correction against the words of the index (`kb.content.models.SearchWord`).
 
 A query word is known when some indexed word shares its stem; an unknown word is replaced by
 the closest indexed word (Damerau–Levenshtein: one edit for short words, two for longer ones),
 the more frequent one on a tie. The lexicon is read once and kept until the content generation
-changes (kb/caching.py: every process re-reads it after an index change).
+changes (kb/core/cache.py: every process re-reads it after an index change).
 """
 
 import bisect
@@ -94,7 +94,7 @@ class Lexicon:
 
 
 def load_lexicon() -> Lexicon:
-    from kb.models import SearchWord  # apps must be ready first
+    from kb.content.models import SearchWord  # apps must be ready first
     from kb.search.documents import DOCUMENTS
 
     counts, lemmas = {}, {}

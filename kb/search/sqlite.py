@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
-from kb.models import SearchDocument
+from kb.content.models import SearchDocument
 from kb.search.base import Backend, Filters
 from kb.search.query import Alternative, Group
 from kb.search.russian import stems

@@ -1,8 +1,8 @@
-"""Synonym groups editors keep in the admin (`kb.models.Synonym`), applied to queries.
+"""Synonym groups editors keep in the admin (`kb.content.models.Synonym`), applied to queries.
 
 A query word belongs to a group when its lemma or stem is that of one of the group's words;
 the query then accepts every word of the group in its place. Groups are read once and kept until the
-content generation changes (kb/caching.py: every process sees an edit at its next search).
+content generation changes (kb/core/cache.py: every process sees an edit at its next search).
 """
 
 from dataclasses import dataclass
@@ -68,7 +68,7 @@ class SynonymTable:
 
 
 def load_table() -> SynonymTable:
-    from kb.models import Synonym  # apps must be ready first
+    from kb.content.models import Synonym  # apps must be ready first
 
     groups = []
     for synonym in Synonym.objects.all():

@@ -12,9 +12,9 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
+from kb.content.models import Entry, Kind
+from kb.content.services import load_seed
 from kb.feedback.models import Vote
-from kb.models import Entry, Kind
-from kb.services import load_seed
 from tests.browser.phone import PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -14,8 +14,8 @@ from pathlib import Path as FilePath
 import pytest
 from django.contrib.auth.models import User
 
-from kb.models import Entry
-from kb.services import load_seed
+from kb.content.models import Entry
+from kb.content.services import load_seed
 from tests.conftest import editors_group
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,9 +15,9 @@ import pytest
 import reversion
 from django.contrib.auth.models import User
 
-from kb.models import Entry
+from kb.content.models import Entry
+from kb.content.services import load_seed
 from kb.paths.services import mark_read, record_significant_change
-from kb.services import load_seed
 from tests.factories import make_path
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from kb.models import Entry, Kind, Tag
-from kb.services import load_seed
+from kb.content.models import Entry, Kind, Tag
+from kb.content.services import load_seed
 from tests.browser.axe import assert_accessible
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,8 +4,8 @@ import pytest
 import reversion
 from django.utils import timezone
 
-from kb import history
-from kb.models import Entry, Kind
+from kb.content import history
+from kb.content.models import Entry, Kind
 from tests.browser.axe import assert_accessible, axe_violations, describe
 from tests.browser.editor import log_in_as_editor
 from tests.factories import make_entry, make_path

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.models import Entry, Kind
+from kb.content.models import Entry, Kind
 from tests.browser.editor import log_in_as_editor
 from tests.browser.test_editing_safety import drag
 from tests.factories import make_entry

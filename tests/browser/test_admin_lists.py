@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from kb.models import Kind, Source
+from kb.content.models import Kind, Source
 from tests.browser.editor import log_in_as_editor
 from tests.factories import make_entry
 

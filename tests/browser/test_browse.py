@@ -2,8 +2,8 @@
 
 import pytest
 
-from kb.models import Entry
-from kb.services import load_seed
+from kb.content.models import Entry
+from kb.content.services import load_seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,10 +3,10 @@
 import pytest
 from django.contrib.auth.models import User
 
+from kb.content.models import Entry, Kind, Tag
+from kb.content.services import load_seed
 from kb.misslog.models import SearchRecord, Source
-from kb.models import Entry, Kind, Tag
 from kb.paths.models import Path
-from kb.services import load_seed
 from tests.factories import make_path
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,8 +4,8 @@ import pytest
 import reversion
 from django.contrib.auth.models import User
 
-from kb import history
-from kb.models import Entry, Kind
+from kb.content import history
+from kb.content.models import Entry, Kind
 from tests.conftest import editors_group
 from tests.factories import make_entry
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from kb.content.models import Entry
+from kb.content.services import load_seed
 from kb.feedback.models import Vote
-from kb.models import Entry
-from kb.services import load_seed
 from tests.browser.axe import assert_accessible
 from tests.browser.phone import DESKTOP, PHONE, small_targets
 

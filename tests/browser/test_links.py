@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import expect
 
-from kb.models import Entry, Status
-from kb.services import load_seed
+from kb.content.models import Entry, Status
+from kb.content.services import load_seed
 from tests.browser.test_editing_safety import drag
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,7 +34,7 @@ def clipboard_page(browser, live_server) -> Iterator[object]:
 
 def editors_group() -> Group:
     """The Editors group as its migration makes it (transactional tests flush it away)."""
-    migration = importlib.import_module("kb.migrations.0002_editors_group")
+    migration = importlib.import_module("kb.content.migrations.0002_editors_group")
     codenames = [f"{a}_{m}" for m in migration.EDITOR_MODELS for a in migration.ACTIONS]
     group, _ = Group.objects.get_or_create(name="Editors")
     group.permissions.set(

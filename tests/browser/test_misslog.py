@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import User
 
 from kb import search
+from kb.content.models import Kind
 from kb.misslog.models import SearchRecord
-from kb.models import Kind
 from tests.browser.axe import assert_accessible
 from tests.browser.phone import DESKTOP, PHONE
 from tests.factories import make_entry

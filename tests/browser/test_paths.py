@@ -6,7 +6,7 @@ import pytest
 import reversion
 from django.contrib.auth.models import User
 
-from kb.models import Kind
+from kb.content.models import Kind
 from kb.paths.models import Path
 from kb.paths.services import mark_read, record_significant_change
 from tests.browser.axe import assert_accessible

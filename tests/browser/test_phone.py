@@ -3,8 +3,8 @@ scrolling, every control is a 44 × 44 px target, and no word is broken across l
 
 import pytest
 
-from kb.models import Entry, Kind, Tag
-from kb.services import load_seed
+from kb.content.models import Entry, Kind, Tag
+from kb.content.services import load_seed
 from tests.browser.phone import PHONE, box, on_first_screen, small_targets, split_words
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,7 +5,7 @@ page has no axe violations on a desktop and on a phone."""
 import pytest
 from django.contrib.auth.models import User
 
-from kb.models import Kind
+from kb.content.models import Kind
 from tests.browser.axe import assert_accessible
 from tests.browser.test_paths import DESKTOP, PASSWORD, PHONE, sign_in
 from tests.factories import make_entry, make_path

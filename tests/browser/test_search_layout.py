@@ -4,7 +4,7 @@ the search page search it in Russian and say so, with a way back to the text as 
 import pytest
 from playwright.sync_api import expect
 
-from kb.services import load_seed
+from kb.content.services import load_seed
 from tests.browser.axe import assert_accessible
 from tests.browser.test_search_suggest import option, type_slowly
 

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from kb.models import Entry
-from kb.services import load_seed
+from kb.content.models import Entry
+from kb.content.services import load_seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

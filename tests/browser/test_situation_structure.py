@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from kb.models import Entry, Kind
+from kb.content.models import Entry, Kind
 from tests.browser.axe import assert_accessible
 from tests.factories import make_entry, make_source
 

@@ -1,1 +1,1 @@
-"""Hostile input for tests/test_hostile.py: the values, and the URLs to send them to."""
+"""Hostile input for tests/hostile/test_hostile.py: the values, and the URLs to send them to."""

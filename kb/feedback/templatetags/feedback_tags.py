@@ -4,9 +4,9 @@ from typing import Any
 
 from django import template
 
+from kb.content.models import Response
 from kb.feedback.forms import ANSWERS
 from kb.feedback.messages import comment_prompt, thanks
-from kb.models import Response
 
 register = template.Library()
 

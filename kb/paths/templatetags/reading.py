@@ -4,7 +4,7 @@ import re
 
 from django import template
 
-from kb.models import Entry
+from kb.content.models import Entry
 from kb.paths.progress import EntryReading, entry_reading
 
 register = template.Library()

@@ -1,0 +1,184 @@
+"""Cache primitives: a content generation that every edit bumps, data cached under it.
+
+Every cached value belongs to a *generation*, a number that changes whenever editors change
+content (entries, tags, synonyms, paths, the search index): data is keyed by it, pages are
+stored with it (kb/web/page_cache.py). An edit therefore never has to find and delete what it
+made stale: the next request in any process reads the new generation and ignores what was
+cached before, which expires on its own.
+
+The generation lives where every process sees it: in the shared cache when `CACHE_URL` names
+one (Redis), else in a small file under var/ (local memory is per process, the file is not).
+"""
+
+import logging
+import os
+import tempfile
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+GENERATION_KEY = "pravila:generation"
+UNAVAILABLE = -1
+# Data and pages are kept at most this long even without an edit: "most opened" lists follow
+# the view counts, which change without an edit.
+DATA_SECONDS = 300
+
+
+def shared_cache() -> bool:
+    """Whether the default cache is shared by every process (a server such as Redis)."""
+    return "LocMemCache" not in settings.CACHES["default"]["BACKEND"]
+
+
+# Generations besides the content's: "reading" moves on whenever a reader marks an entry read
+# (what readers' personal parts are cached by; see kb/web/personal.py).
+CONTENT = "content"
+
+
+def generation_key(name: str = CONTENT) -> str:
+    return GENERATION_KEY if name == CONTENT else f"{GENERATION_KEY}:{name}"
+
+
+def generation_file(name: str = CONTENT) -> Path:
+    path = Path(settings.PRAVILA_CACHE_GENERATION_FILE)
+    return path if name == CONTENT else path.with_name(f"{path.name}-{name}")
+
+
+def generation(name: str = CONTENT) -> int:
+    """The current content generation (nanoseconds since the epoch of the last edit), or
+    another one by `name`; -1 when the shared cache cannot be reached (nothing is cached then)."""
+    if shared_cache():
+        try:
+            value = read_shared_generation(generation_key(name))
+            if value is None:
+                # A fresh or flushed cache: any new number makes every older key unreachable.
+                cache.add(generation_key(name), time.time_ns(), timeout=None)
+                value = cache.get(generation_key(name))
+            return int(value)
+        except Exception:  # the cache is an optimisation: an outage must not fail pages
+            logger.warning("Cache unavailable", exc_info=True)
+            return UNAVAILABLE
+    try:
+        return int(generation_file(name).read_text() or 0)
+    except (FileNotFoundError, ValueError):
+        return 0
+
+
+class SharedGenerationReader:
+    """Reads the generation from Redis with one client kept per process.
+
+    Every request reads it, and Django's cache API builds a new Redis client object for each
+    operation, which costs as much as the read itself. Integers are stored by Django's Redis
+    cache as plain numbers, so a raw GET of the cache's own key reads the same value."""
+
+    client: Any = None
+    made_for: tuple[int, str] | None = None
+
+    @classmethod
+    def read(cls, location: str, key: str) -> int | None:
+        # A new client in a new process (after gunicorn's fork) or for another server.
+        if cls.client is None or cls.made_for != (os.getpid(), location):
+            import redis
+
+            cls.client, cls.made_for = redis.Redis.from_url(location), (os.getpid(), location)
+        value = cls.client.get(cache.make_and_validate_key(key))
+        return None if value is None else int(value)
+
+
+def read_shared_generation(key: str) -> int | None:
+    configured = settings.CACHES["default"]
+    location = configured.get("LOCATION")
+    if configured["BACKEND"].endswith(".RedisCache") and isinstance(location, str):
+        return SharedGenerationReader.read(location, key)
+    return cache.get(key)  # another shared cache: through Django's API
+
+
+def _write_generation(name: str = CONTENT) -> None:
+    value = time.time_ns()
+    if shared_cache():
+        try:
+            cache.set(generation_key(name), value, timeout=None)
+        except Exception:
+            # The edit is saved; processes see it when the cache is back (keys expire too).
+            logger.error("Could not mark the cache stale after an edit", exc_info=True)
+        return
+    path = generation_file(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A temporary file of this write's own (threads of one process share its pid), renamed over
+    # the old one: a rename is atomic, so readers see the old number or the new one, never half.
+    descriptor, temporary = tempfile.mkstemp(prefix=f"{path.name}.", dir=path.parent)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(str(value))
+    os.replace(temporary, path)
+
+
+def bump_generation(name: str = CONTENT) -> None:
+    """Make every cached value stale: now (for this transaction's own later reads) and again
+    when the transaction commits (a request between the two could cache what it read before
+    the commit under the new generation)."""
+    _write_generation(name)
+    transaction.on_commit(lambda: _write_generation(name))
+
+
+def cached(name: str, build: Callable[[], T], timeout: int = DATA_SECONDS) -> T:
+    """`build()`'s value, kept in the cache for this generation and language."""
+    current = generation()
+    if current == UNAVAILABLE:
+        return build()
+    key = f"pravila:data:{current}:{get_language()}:{name}"
+    try:
+        value = cache.get(key)
+    except Exception:
+        logger.warning("Cache unavailable", exc_info=True)
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            logger.warning("Cache unavailable", exc_info=True)
+    return value
+
+
+class LocalPages:
+    """The pages this process served last, by key, at most `size` of them (least recently
+    used out first), each for `PRAVILA_PAGE_CACHE_SECONDS` as in the shared cache."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self.pages: OrderedDict[str, tuple[float, tuple]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple | None:
+        with self.lock:
+            kept = self.pages.get(key)
+            if kept is None:
+                return None
+            if kept[0] < time.monotonic():
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
+            return kept[1]
+
+    def put(self, key: str, page: tuple) -> None:
+        deadline = time.monotonic() + settings.PRAVILA_PAGE_CACHE_SECONDS
+        with self.lock:
+            self.pages[key] = (deadline, page)
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()

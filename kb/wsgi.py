@@ -1,9 +1,0 @@
-"""WSGI entry point, as gunicorn serves it: `gunicorn kb.wsgi`."""
-
-import os
-
-from django.core.wsgi import get_wsgi_application
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb.settings")
-
-application = get_wsgi_application()

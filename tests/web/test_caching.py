@@ -1,0 +1,180 @@
+"""Caching: anonymous pages are cacheable and cached, and every edit shows on the next request.
+
+Run on local memory and, in CI, on Redis (CACHE_URL): see .ci/run.
+"""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kb import search
+from kb.content.models import Kind, Synonym, Tag
+from kb.core import cache
+from tests.factories import make_entry, make_path
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url: str) -> tuple[str, int]:
+    """The page's HTML and how many queries answering it took."""
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode(), len(context.captured_queries)
+
+
+def test_anonymous_pages_set_no_cookie_and_do_not_vary_by_cookie(client):
+    entry = make_entry(Kind.SITUATION, steps=["Выслушать"], tags=["сроки"])
+    make_path(entry)
+    for url in [
+        "/",
+        "/en/",
+        entry.get_absolute_url(),
+        reverse("kb:situation_list"),
+        reverse("kb:tag_list"),
+        reverse("kb:tag_detail", args=["sroki"]),
+        reverse("kb:search") + "?q=сроки",
+        reverse("paths:path_list"),
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not response.cookies, url
+        assert "cookie" not in response.get("Vary", "").lower(), url
+        assert "csrfmiddlewaretoken" not in response.content.decode(), url
+
+
+def test_anonymous_pages_are_served_from_the_cache(client):
+    entry = make_entry(steps=["Выслушать"])
+    for url in ["/", entry.get_absolute_url(), reverse("kb:situation_list")]:
+        first, queries = get(client, url)
+        assert queries > 0
+        again, queries = get(client, url)
+        assert queries == 0, url
+        assert again == first
+
+
+def test_each_language_has_its_own_cached_page(client):
+    russian, _ = get(client, "/")
+    english, _ = get(client, "/en/")
+    assert '<html lang="ru">' in russian and '<html lang="en">' in english
+    assert '<html lang="ru">' in get(client, "/")[0]
+    assert '<html lang="en">' in get(client, "/en/")[0]
+
+
+def test_an_edited_entry_shows_on_the_next_request(client):
+    entry = make_entry(title="Клиент опоздал")
+    for url in ["/", entry.get_absolute_url(), reverse("kb:situation_list")]:
+        assert "Клиент опоздал" in get(client, url)[0]
+    entry.title = "Клиент опоздал на встречу"
+    entry.save()
+    for url in ["/", entry.get_absolute_url(), reverse("kb:situation_list")]:
+        assert "Клиент опоздал на встречу" in get(client, url)[0], url
+
+
+def test_a_deleted_entry_disappears_from_cached_lists(client):
+    entry = make_entry(title="Устаревшая ситуация")
+    assert "Устаревшая ситуация" in get(client, reverse("kb:situation_list"))[0]
+    entry.delete()
+    assert "Устаревшая ситуация" not in get(client, reverse("kb:situation_list"))[0]
+
+
+def test_a_renamed_tag_shows_in_the_cloud_and_the_tag_list(client):
+    make_entry(tags=["сроки"])
+    assert "сроки" in get(client, reverse("kb:tag_list"))[0]
+    tag = Tag.objects.get()
+    tag.name = "дедлайны"
+    tag.save()
+    for url in ["/", reverse("kb:tag_list")]:
+        assert "дедлайны" in get(client, url)[0], url
+
+
+def test_tagging_an_entry_shows_in_the_cloud(client):
+    entry = make_entry(tags=["сроки"])
+    assert "качество" not in get(client, "/")[0]
+    entry.tags.add("качество")
+    assert "качество" in get(client, "/")[0]
+
+
+def test_an_edited_path_shows_on_the_next_request(client):
+    path = make_path(make_entry(), title="Первая неделя")
+    assert "Первая неделя" in get(client, path.get_absolute_url())[0]
+    path.title = "Первая неделя новичка"
+    path.save()
+    assert "Первая неделя новичка" in get(client, path.get_absolute_url())[0]
+
+
+def test_a_synonym_saved_anywhere_applies_to_the_next_search(client):
+    entry = make_entry(title="Клиент в истерике", summary="Кричит в трубку.")
+    search.index_entries([entry.pk])
+    url = reverse("kb:search") + "?q=психует"
+    assert 'class="search-results"' not in get(client, url)[0]
+    # Saved as another process would: no `forget` in this one, only the generation changes.
+    Synonym.objects.create(words="истерика, психовать")
+    html = get(client, url)[0]
+    # Result links lead through the miss log to the entry (kb/misslog).
+    assert 'class="search-results"' in html and f'/{entry.pk}/">Клиент в' in html
+
+
+def test_suggestions_are_cached_and_follow_edits(client):
+    entry = make_entry(title="Клиент просит скидку")
+    search.index_entries([entry.pk])
+    url = "/api/v1/suggest/?q=скид"
+    titles = [r["title"] for r in client.get(url).json()["results"]]
+    assert titles == ["Клиент просит скидку"]
+    entry.title = "Клиент просит большую скидку"
+    entry.save()
+    search.index_entries([entry.pk])
+    titles = [r["title"] for r in client.get(url).json()["results"]]
+    assert titles == ["Клиент просит большую скидку"]
+
+
+def test_signed_in_readers_get_their_own_pages(client, editor_client):
+    entry = make_entry()
+    anonymous, _ = get(client, entry.get_absolute_url())
+    assert "Signed in as" not in anonymous and "editor" not in anonymous
+    signed_in, queries = get(editor_client, entry.get_absolute_url())
+    assert queries > 0
+    assert "editor" in signed_in
+    # ...and what they were shown is never given to anyone else.
+    assert "editor" not in get(client, entry.get_absolute_url())[0]
+
+
+def test_every_edit_changes_the_generation_every_process_reads():
+    before = cache.generation()
+    make_entry()
+    assert cache.generation() != before
+
+
+def test_a_draft_shown_to_an_editor_is_never_cached_for_readers(client, editor_client):
+    from kb.content.models import Status
+
+    draft = make_entry(title="Черновик правила", status=Status.DRAFT)
+    assert editor_client.get(draft.get_absolute_url()).status_code == 200
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_threads_of_one_process_bump_the_generation_file_at_once(settings):
+    """gunicorn's threads share a pid: each write needs a temporary file of its own."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    errors: list[Exception] = []
+
+    def bump() -> None:
+        try:
+            for _ in range(200):
+                cache.bump_generation()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()  # this thread's own connections (PostgreSQL opens some)
+
+    before = cache.generation()
+    threads = [threading.Thread(target=bump) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert cache.generation() > before
