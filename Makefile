@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check messages seed clean bench-load
+.PHONY: run test lint format check messages seed clean bench-load audit
 
 # Re-install whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -56,6 +56,13 @@ bench-load: $(VENV)/.installed
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) manage.py bench_pages $(BENCH_ARGS)
 	DATABASE_URL="$(BENCH_DATABASE_URL)" CACHE_URL="$(BENCH_CACHE_URL)" \
 	  $(PY) manage.py bench_pages $(BENCH_ARGS)
+
+# Hostile audit (kb/tools/bench/audit.py): brute force, miss-log and /search/open/ floods and cache
+# growth against gunicorn on 127.0.0.1, on a new SQLite database; figures printed. With
+# AUDIT_ARGS='--cache-url redis://127.0.0.1:6379/13' it serves with Redis and measures its growth.
+AUDIT_ARGS ?=
+audit: $(VENV)/.installed
+	$(PY) manage.py audit $(AUDIT_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

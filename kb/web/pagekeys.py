@@ -1,6 +1,6 @@
 """Which parameters of a query string make a page: the cache keys of whole pages use these only.
 
-A page's cache key is its address (kb/web/caching.py). With the whole query string in it, every
+A page's cache key is its address (kb/web/page_cache.py). With the whole query string in it, every
 unknown parameter (`?utm_source=…`, `?fbclid=…`, or a random one from a flood) would store
 another copy of the same page. The key keeps only the parameters some page reads, in the order
 they were sent; a request with others is answered from the page stored for the address without

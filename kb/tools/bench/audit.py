@@ -1,7 +1,7 @@
 """The hostile audit's scenarios against a live gunicorn on 127.0.0.1 (issue 22).
 
-`manage.py audit` (and `make audit`) serves the site the production way (kb/tools/bench/load.py)
-on a database of its own and runs, each bounded in requests and time:
+`manage.py audit` (and `make audit`) serves the site the production way
+(kb/tools/bench/load.py) on a database of its own and runs, each bounded in requests and time:
 
 - brute force: wrong passwords for one account from one address, signing in as oneself between
   rounds (the defect: a success cleared the attacked name's counter);
