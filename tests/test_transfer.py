@@ -14,6 +14,7 @@ from reversion.models import Version
 
 from kb import search, transfer
 from kb.models import Entry, Kind, Response, Source, Status, Synonym, Tag
+from kb.paths.models import Path as ReadingPath
 from kb.services import load_seed
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,7 @@ def import_file(tmp_path: Path, document: dict | str, *args: str) -> str:
 
 
 def wipe() -> None:
+    ReadingPath.objects.all().delete()  # the seed's sample path
     Entry.objects.all().delete()
     Source.objects.all().delete()
     Synonym.objects.all().delete()
