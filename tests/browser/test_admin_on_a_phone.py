@@ -57,7 +57,7 @@ def test_a_paths_form_shows_each_rows_note_delete_box_and_whole_entry_name(lead,
         "Это пример из начального наполнения: измените путь под свою команду "
         "или удалите его. Удалённый пример больше не появится."
     )
-    assert 0 <= box(note)["left"] and box(note)["right"] <= viewport["width"]
+    assert box(note)["left"] >= 0 and box(note)["right"] <= viewport["width"]
 
     row = page.locator("#items-0")
     picker = row.locator(".select2-selection__rendered")
@@ -67,7 +67,7 @@ def test_a_paths_form_shows_each_rows_note_delete_box_and_whole_entry_name(lead,
     delete = row.get_by_role("checkbox", name=f"Удалить «{RULE_1}» из пути")
     for control in (lead_note, delete):
         assert control.is_visible()
-        assert 0 <= box(control)["left"] and box(control)["right"] <= viewport["width"]
+        assert box(control)["left"] >= 0 and box(control)["right"] <= viewport["width"]
     if viewport is PHONE:
         # Stacked: the entry, its note, the delete box with its words, one under the other.
         assert box(picker)["bottom"] <= box(lead_note)["top"] < box(delete)["top"]
