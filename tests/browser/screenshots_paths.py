@@ -4,9 +4,10 @@ Not part of the suite (pytest collects only test_*.py); run it by hand when the 
 
     .venv/bin/python -m pytest tests/browser/screenshots_paths.py
 
-It signs a newcomer in on a throw-away database with the seed content, builds a path from
-seeded entries, marks two read, lets an editor change one of them significantly, and saves the
-path page as PNG files under docs/screenshots/.
+It signs a newcomer in on a throw-away database with the seed content and its sample path
+(«Первая неделя: как мы работаем с клиентами», fixtures/paths.yaml), marks three of its entries
+read, lets an editor change one of them significantly, and saves the path page as PNG files
+under docs/screenshots/.
 """
 
 from pathlib import Path as FilePath
@@ -15,34 +16,21 @@ import pytest
 import reversion
 from django.contrib.auth.models import User
 
-from kb.content.models import Entry
 from kb.content.services import load_seed
+from kb.paths.models import Path
 from kb.paths.services import mark_read, record_significant_change
-from tests.factories import make_path
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 OUTPUT = FilePath(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "pass-screenshot-123"
-SEED_KEYS = [
-    "obeshat-menshe-delat-bolshe",
-    "umenie-slushat-terpenie",
-    "klient-vpal-v-isteriku",
-    "ispravlenie-oshibok-nashih-sotrudnikov",
-]
 
 
 def test_take_the_path_page_screenshots(page, settings):
     settings.PRAVILA_BASE_URL = "https://kb.example.com"  # not the test server's random port
     load_seed()
-    entries = [Entry.objects.get(seed_key=key) for key in SEED_KEYS]
-    path = make_path(
-        *entries,
-        title="Первая неделя в поддержке",
-        intro="С этого начинается работа с клиентами: главное правило, умение слушать "
-        "и две ситуации, которые случаются в первую же неделю.",
-        notes={1: "Это правило спрашивают на аттестации.", 3: "Прочитайте перед первой сменой."},
-    )
+    path = Path.objects.get(seed_key="pervaya-nedelya")
+    entries = [item.entry for item in path.items.select_related("entry")]
     reader = User.objects.create_user(
         "novichok", password=PASSWORD, first_name="Ира", last_name="Новикова"
     )

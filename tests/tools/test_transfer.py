@@ -15,6 +15,7 @@ from reversion.models import Version
 from kb import search
 from kb.content.models import Entry, Kind, Response, Source, Status, Synonym, Tag
 from kb.content.services import load_seed
+from kb.paths.models import Path as ReadingPath
 from kb.tools import transfer
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,7 @@ def import_file(tmp_path: Path, document: dict | str, *args: str) -> str:
 
 
 def wipe() -> None:
+    ReadingPath.objects.all().delete()  # the seed's sample path
     Entry.objects.all().delete()
     Source.objects.all().delete()
     Synonym.objects.all().delete()

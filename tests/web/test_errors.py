@@ -65,12 +65,12 @@ def test_404_offers_the_search_box_and_the_most_opened_situations(client):
 def test_404_shows_no_situations_to_anonymous_readers_in_sign_in_mode(client, settings):
     settings.PRAVILA_LOGIN_REQUIRED = True
     settings.WHITENOISE_USE_FINDERS = True
-    make_entry(Kind.SITUATION, title="Клиент кричит", view_count=50)
+    make_entry(Kind.SITUATION, title="Клиент грубит", view_count=50)
     # Static files stay open in sign-in mode, so a missing one gets the 404 page.
     html = client.get("/static/no-such-file.css").content.decode()
-    assert "<h1>Страница не найдена</h1>" in html and "Клиент кричит" not in html
+    assert "<h1>Страница не найдена</h1>" in html and "Клиент грубит" not in html
     client.force_login(User.objects.create_user("ivanova"))
-    assert "Клиент кричит" in client.get("/no-such-page/").content.decode()
+    assert "Клиент грубит" in client.get("/no-such-page/").content.decode()
 
 
 def test_the_500_page_queries_nothing(client):
