@@ -39,8 +39,7 @@ class WordVectors:
     vectors: dict[str, np.ndarray | None] = {}  # one cache per process
 
     @classmethod
-    def get(cls, word: str) -> np.ndarray | None:
-        lexicon = spelling.lexicon()
+    def get(cls, word: str, lexicon: spelling.Lexicon) -> np.ndarray | None:
         if cls.lexicon is not lexicon or len(cls.vectors) > MAX_CACHED_WORDS:
             cls.lexicon, cls.vectors = lexicon, {}
         if word not in cls.vectors:
@@ -58,7 +57,10 @@ class WordVectors:
 def text_vector(text: str) -> np.ndarray | None:
     """The sum of a text's weighted word vectors (see `WordVectors`), as a unit vector, or None
     when no word has a vector."""
-    found = [v for w in dict.fromkeys(words(text)) if (v := WordVectors.get(w)) is not None]
+    lexicon = spelling.lexicon()
+    found = [
+        v for w in dict.fromkeys(words(text)) if (v := WordVectors.get(w, lexicon)) is not None
+    ]
     if not found:
         return None
     total = np.sum(found, axis=0)
@@ -101,7 +103,7 @@ def closest(
     return scored[:limit], near_words
 
 
-RERANK_DEPTH = 20  # partial matches re-ranked by meaning, from the top
+RERANK_DEPTH = 10  # partial matches re-ranked by meaning, from the top
 MEANING_SHARE = 1.0  # the weight of meaning against the engine's (normalised) score
 
 
