@@ -97,7 +97,7 @@ def search(
         per_page=per_page,
     )
     groups = parsed.live_groups
-    if not all_tags_exist(tags) or not (groups or parsed.ignored_words):
+    if not all_tags_exist(tags) or not (groups or (parsed.ignored_words and not typing)):
         return results
     engine = backend()
     filters = Filters(kind, tuple(tags))
