@@ -8,7 +8,6 @@ meaning to the words not understood, and they are ranked by how close the meanin
 title and summary is to that of the whole query (mean navec vectors, cosine).
 """
 
-import functools
 import math
 
 import numpy as np
@@ -19,7 +18,8 @@ from kb.search.base import Backend, Filters
 from kb.search.query import Group, ParsedQuery, meaning_alternatives
 from kb.search.russian import STOP_WORDS, is_filler, words
 
-CANDIDATES = 200  # entries whose meaning is compared, at most
+CANDIDATES = 60  # entries whose meaning is compared, at most
+MAX_CACHED_WORDS = 100_000
 MIN_SIMILARITY = 0.15  # an entry less close than this is not offered at all…
 CLOSE_TO_BEST = 0.1  # …nor one this much less close than the closest
 
@@ -30,23 +30,40 @@ def little_matched(parsed: ParsedQuery) -> bool:
     return bool(parsed.ignored_words) and all(g.common for g in known)
 
 
+class WordVectors:
+    """Each word's unit vector weighted by how rare it is in the index (a word in every entry
+    says nothing of what one is about), or None for a stop word or a word without a vector;
+    kept until the lexicon is re-read (the weights depend on it)."""
+
+    lexicon: spelling.Lexicon | None = None
+    vectors: dict[str, np.ndarray | None] = {}  # one cache per process
+
+    @classmethod
+    def get(cls, word: str, lexicon: spelling.Lexicon) -> np.ndarray | None:
+        if cls.lexicon is not lexicon or len(cls.vectors) > MAX_CACHED_WORDS:
+            cls.lexicon, cls.vectors = lexicon, {}
+        if word not in cls.vectors:
+            vector = None
+            if word not in STOP_WORDS and not is_filler(word):
+                vector = meaning.vector(word)
+            if vector is not None:
+                documents = max(lexicon.documents, 1)
+                weight = math.log(1 + documents / (1 + lexicon.document_count(word)))
+                vector = vector * (weight / (np.linalg.norm(vector) + 1e-9))
+            cls.vectors[word] = vector
+        return cls.vectors[word]
+
+
 def text_vector(text: str) -> np.ndarray | None:
-    """The unit vectors of a text's content words averaged, each weighted by how rare it is in
-    the index (a word in every entry says nothing of what one is about), or None when no word
-    has a vector."""
+    """The sum of a text's weighted word vectors (see `WordVectors`), as a unit vector, or None
+    when no word has a vector."""
     lexicon = spelling.lexicon()
-    documents = max(lexicon.documents, 1)
-    total = None
-    for word in dict.fromkeys(words(text)):
-        if word in STOP_WORDS or is_filler(word):
-            continue
-        vector = meaning.vector(word)
-        if vector is not None:
-            weight = math.log(1 + documents / (1 + lexicon.document_count(word)))
-            unit = vector * (weight / (np.linalg.norm(vector) + 1e-9))
-            total = unit if total is None else total + unit
-    if total is None:
+    found = [
+        v for w in dict.fromkeys(words(text)) if (v := WordVectors.get(w, lexicon)) is not None
+    ]
+    if not found:
         return None
+    total = np.sum(found, axis=0)
     return total / (np.linalg.norm(total) + 1e-9)
 
 
@@ -86,13 +103,8 @@ def closest(
     return scored[:limit], near_words
 
 
-RERANK_DEPTH = 20  # partial matches re-ranked by meaning, from the top
+RERANK_DEPTH = 10  # partial matches re-ranked by meaning, from the top
 MEANING_SHARE = 1.0  # the weight of meaning against the engine's (normalised) score
-
-
-@functools.lru_cache(maxsize=20_000)
-def document_vector(pk: int, text: str) -> np.ndarray | None:
-    return text_vector(text)
 
 
 def rerank(parsed: ParsedQuery, scored: list[tuple[int, float]]) -> list[tuple[int, float]]:
@@ -110,7 +122,7 @@ def rerank(parsed: ParsedQuery, scored: list[tuple[int, float]]) -> list[tuple[i
     for pk, score in head:
         document = documents.get(pk)
         text = " ".join(getattr(document, f) for f in fields) if document else ""
-        vector = document_vector(pk, text) if text else None
+        vector = text_vector(text) if text else None
         similarity = float(vector @ query) if vector is not None else 0.0
         combined.append((pk, round(score / best + MEANING_SHARE * similarity, 4)))
     combined.sort(key=lambda row: (-row[1], row[0]))

@@ -97,7 +97,7 @@ def search(
         per_page=per_page,
     )
     groups = parsed.live_groups
-    if not all_tags_exist(tags) or not (groups or parsed.ignored_words):
+    if not all_tags_exist(tags) or not (groups or (parsed.ignored_words and not typing)):
         return results
     engine = backend()
     filters = Filters(kind, tuple(tags))
@@ -115,9 +115,32 @@ def search(
     # Entries in the query's own words first, then those found through synonyms; when any
     # word may match, one ranking, so that a rare word's synonym outweighs a common word.
     layers = [parsed.own_word_groups(), groups] if mode == "AND" else [groups]
+    if mode == "OR" and not typing and not results.total_is_estimate and results.page == 1:
+        # No entry holds every word: of the partial matches, those about the same thing first.
+        found = engine.ranked(groups, mode, filters, max(per_page, closest.RERANK_DEPTH))
+        scored = closest.rerank(parsed, found)[:per_page]
+    else:
+        scored = ranked_pages(engine, layers, groups, mode, filters, results, offset + per_page)
+    scored = scored[offset:]
+    results.hits = hits(scored, parsed, with_snippets=not typing)
+    if facets:
+        results.kind_counts, results.tag_counts = engine.facets(groups, mode, filters, FACET_LIMIT)
+    return results
+
+
+def ranked_pages(
+    engine: Backend,
+    layers: list[list[Group]],
+    groups: list[Group],
+    mode: str,
+    filters: Filters,
+    results: SearchResults,
+    count: int,
+) -> list[tuple[int, float]]:
+    """The first `count` matches, layer by layer (own words first, then synonyms)."""
     scored: list[tuple[int, float]] = []
     for layer in layers if layers[0] != groups else layers[-1:]:
-        wanted = offset + per_page - len(scored)
+        wanted = count - len(scored)
         if wanted <= 0:
             break
         if results.total_is_estimate:
@@ -126,15 +149,7 @@ def search(
             found = engine.ranked(layer, mode, filters, wanted + len(scored))
         known = {pk for pk, _ in scored}
         scored += [row for row in found if row[0] not in known][:wanted]
-    if mode == "OR" and not typing and not results.total_is_estimate and results.page == 1:
-        # No entry holds every word: of the partial matches, those about the same thing first.
-        scored = closest.rerank(parsed, engine.ranked(groups, mode, filters, closest.RERANK_DEPTH))
-        scored = scored[:per_page]
-    scored = scored[offset:]
-    results.hits = hits(scored, parsed, with_snippets=not typing)
-    if facets:
-        results.kind_counts, results.tag_counts = engine.facets(groups, mode, filters, FACET_LIMIT)
-    return results
+    return scored
 
 
 def closest_by_meaning(

@@ -157,10 +157,9 @@ def convert(
     return " ".join(converted), count
 
 
-def rank_known(word: str) -> int:
+def rank_known(word: str, lexicon: spelling.Lexicon) -> int:
     """How well a Cyrillic reading is known: 3 an indexed word, 2 an indexed stem, 1 a word of
     the Russian dictionary, 0 unknown."""
-    lexicon = spelling.lexicon()
     if word in lexicon.counts:
         return 3
     if len(word) > 2 and stem(word) in lexicon.stems:
@@ -177,7 +176,9 @@ def convert_query(text: str, *, typing: bool = False) -> str | None:
     lexicon = spelling.lexicon()
     beginning = lexicon.knows_prefix if typing and not text[-1:].isspace() else None
     head = " ".join(text.split()[: MAX_WORDS * 2])
-    by_sound, read = convert(head, rank_known, lambda w: w in lexicon.counts, beginning)
+    by_sound, read = convert(
+        head, lambda w: rank_known(w, lexicon), lambda w: w in lexicon.counts, beginning
+    )
     if by_sound is None:
         return by_layout
     if by_layout is not None:

@@ -198,3 +198,10 @@ def test_hostile_queries_answer_fast_and_sanely(client, seeded, query):
     assert time.perf_counter() - started < 2
     assert isinstance(data["results"], list)
     assert page_text(client, q=query)
+
+
+def test_suggestions_for_words_nothing_matched_answer_sanely(client, seeded):
+    for text in ["фывапролд", "фывапролд ", "😡 фывап", "zzqqxx "]:
+        response = client.get("/api/v1/suggest/", {"q": text})
+        assert response.status_code == 200
+        assert response.json()["results"] == []
