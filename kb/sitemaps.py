@@ -84,7 +84,7 @@ class PathSitemap(SiteSitemap):
 class TagSitemap(SiteSitemap):
     priority = 0.4
 
-    def items(self) -> QuerySet[Tag]:
+    def items(self) -> list[Tag]:
         return tag_cloud()
 
 

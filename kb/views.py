@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -27,7 +27,7 @@ from kb import caching, search, viewcounts
 from kb.links import absolute_url, entry_for_url, path_for_url
 from kb.misslog.models import Source as SearchSource
 from kb.misslog.services import record_search
-from kb.models import KIND_PLURALS, Entry, Kind, Source, Status, Tag
+from kb.models import KIND_PLURALS, Entry, Kind, Source, Status, Tag, TaggedEntry
 from kb.paths.models import Path
 from kb.search.drafts import drafts_matching
 from kb.search.query import MAX_QUERY_LENGTH
@@ -67,19 +67,27 @@ def requested_kind(request: HttpRequest) -> str | None:
     return kind if kind in Kind.values else None
 
 
-def tag_cloud(entries: QuerySet[Entry] | None = None) -> QuerySet[Tag]:
-    """Tags with the number of published entries (of `entries`, when given) that carry them."""
-    published = Q(tagged_entries__content_object__status=Status.PUBLISHED)
-    if entries is not None:
-        published &= Q(tagged_entries__content_object__in=entries)
-    return (
-        Tag.objects.annotate(entry_count=Count("tagged_entries", filter=published, distinct=True))
-        .filter(entry_count__gt=0)
-        .order_by("name")
-    )
+def tag_cloud(entries: QuerySet[Entry] | None = None) -> list[Tag]:
+    """Tags with the number of published entries (of `entries`, when given) that carry them,
+    by name.
+
+    The counts come from one grouped query over the taggings (an index on the tag), the tags
+    from a second: a count annotated on the tags joined to their entries costs ten times more
+    once there are thousands of entries.
+    """
+    taggings = TaggedEntry.objects.order_by()
+    if entries is None:
+        taggings = taggings.filter(content_object__status=Status.PUBLISHED)
+    else:
+        taggings = taggings.filter(content_object__in=entries.order_by().values("pk"))
+    counts = dict(taggings.values_list("tag_id").annotate(n=Count("pk")))
+    tags = list(Tag.objects.filter(pk__in=list(counts)).order_by("name"))
+    for tag in tags:
+        tag.entry_count = counts[tag.pk]
+    return tags
 
 
-def weighted(tags: QuerySet[Tag], steps: int = 4) -> list[Tag]:
+def weighted(tags: list[Tag], steps: int = 4) -> list[Tag]:
     """The tags of a cloud, each with a `weight` from 1 to `steps` by how often it is used."""
     tags = list(tags)
     most = max((tag.entry_count for tag in tags), default=1)
@@ -134,10 +142,10 @@ def most_opened_situations() -> list[Entry]:
     )
 
 
-def narrowing(cloud: QuerySet[Tag], chosen: list[str]) -> list[Tag]:
+def narrowing(cloud: list[Tag], chosen: list[str]) -> list[Tag]:
     """The most used tags of a list's cloud but those chosen, by name."""
-    tags = cloud.exclude(slug__in=chosen).order_by("-entry_count", "name")[:NARROWING_TAGS]
-    return sorted(tags, key=lambda tag: tag.name)
+    others = [tag for tag in cloud if tag.slug not in chosen]
+    return most_used_tags(others, NARROWING_TAGS)
 
 
 class HomeView(TemplateView):
@@ -167,6 +175,7 @@ class EntryListView(ListView):
             .of_kind(self.kind)
             .tagged_with_all(self.tag_slugs)
             .for_listing()
+            .in_list_order(self.kind)
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -278,7 +287,13 @@ class TagDetailView(ListView):
         self.in_tags = (
             Entry.objects.published().tagged_with_all(self.tag_slugs).order_by().values("pk")
         )
-        return Entry.objects.filter(pk__in=self.in_tags).of_kind(self.kind).for_listing()
+        return (
+            Entry.objects.published()
+            .tagged_with_all(self.tag_slugs)
+            .of_kind(self.kind)
+            .for_listing()
+            .in_list_order(self.kind)
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
