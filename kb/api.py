@@ -18,7 +18,7 @@ from ninja.errors import HttpError
 from ninja.renderers import JSONRenderer
 from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
-from kb import caching, search
+from kb import caching, invalidation, search
 from kb.misslog.models import Source as SearchSource
 from kb.misslog.services import record_search, result_url
 from kb.models import Entry, Kind, Source, Status
@@ -605,4 +605,8 @@ def suggest_entries(
         }
 
     # Asked at every key press, by every reader alike (published entries only): cached.
-    return caching.cached("suggest:" + hashlib.sha256(text.encode()).hexdigest(), suggestions)
+    return caching.cached(
+        "suggest:" + hashlib.sha256(text.encode()).hexdigest(),
+        suggestions,
+        scopes=(invalidation.CONTENT, invalidation.SEARCH),
+    )

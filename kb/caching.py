@@ -35,6 +35,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re
 from django.utils.translation import get_language
 
+from kb import invalidation
 from kb.models.choices import Kind
 
 logger = logging.getLogger(__name__)
@@ -69,7 +70,12 @@ def generation_file(name: str = CONTENT) -> Path:
 
 def generation(name: str = CONTENT) -> int:
     """The current content generation (nanoseconds since the epoch of the last edit), or
-    another one by `name`; -1 when the shared cache cannot be reached (nothing is cached then)."""
+    another one by `name`; -1 when the shared cache cannot be reached (nothing is cached then).
+    Inside a transaction that has moved it on, the number it moved to (others see it at
+    commit)."""
+    pending = pending_generations()
+    if pending is not None and name in pending.names:
+        return pending.names[name]
     if shared_cache():
         try:
             value = read_shared_generation(generation_key(name))
@@ -135,31 +141,64 @@ def _write_generation(name: str = CONTENT) -> None:
     os.replace(temporary, path)
 
 
-def bump_generation(name: str = CONTENT) -> None:
-    """Make every cached value stale: now (for this transaction's own later reads) and again
-    when the transaction commits (a request between the two could cache what it read before
-    the commit under the new generation). Many edits in one transaction (an import) write it
-    once at commit."""
-    _write_generation(name)
+class PendingGenerations:
+    """The generations a transaction has moved on, written where every process sees them when
+    it commits (and forgotten with it when it rolls back); until then only the transaction's
+    own reads see them (`generation`). Many edits in one transaction (an import) write each
+    generation once."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, int] = {}
+
+    def __call__(self) -> None:
+        for name in self.names:
+            _write_generation(name)
+
+
+def pending_generations() -> PendingGenerations | None:
     connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        getattr(pending, "bumps", None) == name for _, pending, _ in connection.run_on_commit
-    ):
-        return
+    if not connection.in_atomic_block:
+        return None
+    for _, callback, _ in connection.run_on_commit:
+        if isinstance(callback, PendingGenerations):
+            return callback
+    return None
 
-    def at_commit() -> None:
+
+def bump_generation(name: str = CONTENT) -> None:
+    """Make every value cached under the generation `name` stale: at once outside a
+    transaction, else for the transaction's own later reads and, when it commits, for every
+    process (a request that read before the commit may have cached what it read under the old
+    generation, so the commit is when others must move on)."""
+    if not transaction.get_connection().in_atomic_block:
         _write_generation(name)
+        return
+    pending = pending_generations()
+    if pending is None:
+        pending = PendingGenerations()
+        transaction.on_commit(pending)
+    pending.names[name] = time.time_ns()
 
-    at_commit.bumps = name
-    transaction.on_commit(at_commit)
+
+def stamp(names: tuple[str, ...]) -> tuple[int, ...] | int:
+    """The generations of `names` together (what a page or value made from them is stored
+    with), or UNAVAILABLE when the shared cache cannot be reached."""
+    values = tuple(generation(name) for name in names)
+    return UNAVAILABLE if UNAVAILABLE in values else values
 
 
-def cached(name: str, build: Callable[[], T], timeout: int = DATA_SECONDS) -> T:
-    """`build()`'s value, kept in the cache for this generation and language."""
-    current = generation()
+def cached(
+    name: str,
+    build: Callable[[], T],
+    timeout: int = DATA_SECONDS,
+    scopes: tuple[str, ...] = (CONTENT,),
+) -> T:
+    """`build()`'s value, kept in the cache for the generations of `scopes` (kb/invalidation.py)
+    and the language."""
+    current = stamp(scopes)
     if current == UNAVAILABLE:
         return build()
-    key = f"pravila:data:{current}:{get_language()}:{name}"
+    key = f"pravila:data:{':'.join(map(str, current))}:{get_language()}:{name}"
     try:
         value = cache.get(key)
     except Exception:
@@ -175,16 +214,20 @@ def cached(name: str, build: Callable[[], T], timeout: int = DATA_SECONDS) -> T:
 
 
 def content_changed(sender: type, **kwargs: Any) -> None:
-    """A signal receiver: any saved or deleted content makes the caches stale."""
+    """A signal receiver: saved or deleted content makes stale what shows it (the scopes of
+    kb/invalidation.py; "content", everything, for what is not part of an entry)."""
     if kwargs.get("raw"):
         return  # loaddata: fixtures are loaded before anything is cached
-    bump_generation()
+    if kwargs.get("action", "post_") not in ("post_add", "post_remove", "post_clear", "post_"):
+        return  # m2m_changed: once the change is made
+    for name in sorted(invalidation.scopes_changed_by(sender, **kwargs)):
+        bump_generation(name)
 
 
 def connect_signals() -> None:
     """Bump the generation on every save and delete of content models (called once, at start)."""
     from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
     for label in ("kb", "paths", "taggit"):
         for model in apps.get_app_config(label).get_models():
@@ -193,6 +236,8 @@ def connect_signals() -> None:
             uid = f"pravila-caching-{model._meta.label}"
             post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    for signal in (pre_save, pre_delete):
+        signal.connect(invalidation.remember_before, dispatch_uid=f"pravila-before-{signal}")
     m2m_changed.connect(content_changed, dispatch_uid="pravila-caching-m2m")
     for signal in (post_save, post_delete):
         signal.connect(reading_changed, sender="paths.ReadMark", dispatch_uid=f"reading-{signal}")
@@ -369,7 +414,7 @@ class AnonymousPageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         try:
-            current, hit = generation_and_page(key)
+            current, hit = generation_and_page(key, stamp(invalidation.page_scopes(request)))
         except Exception:  # the cache is an optimisation: a cache outage must not fail pages
             logger.warning("Page cache unavailable", exc_info=True)
             return self.get_response(request)
@@ -442,8 +487,8 @@ class ReaderPageCacheMiddleware:
         if key is None:
             return None
         try:
-            # The generation the reader's profile was read under (one read less per page).
-            current, hit = generation_and_page(key, getattr(request, "content_generation", None))
+            scopes = invalidation.page_scopes(request)
+            current, hit = generation_and_page(key, stamp(scopes))
         except Exception:
             logger.warning("Page cache unavailable", exc_info=True)
             return None

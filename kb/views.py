@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from kb import caching, search, viewcounts
+from kb import caching, invalidation, search, viewcounts
 from kb.links import absolute_url, entry_for_url, path_for_url
 from kb.misslog.models import Source as SearchSource
 from kb.misslog.services import record_search
@@ -128,7 +128,11 @@ def most_used_tags(tags: list[Tag], limit: int = HOME_TAGS) -> list[Tag]:
 
 def cached_tag_cloud() -> list[Tag]:
     """Every tag in use, weighted: the home page's, the tag list's and empty searches' cloud."""
-    return caching.cached("tag-cloud", lambda: weighted(tag_cloud()))
+    return caching.cached(
+        "tag-cloud",
+        lambda: weighted(tag_cloud()),
+        scopes=(invalidation.CONTENT, invalidation.ENTRIES),
+    )
 
 
 def most_opened_situations() -> list[Entry]:
@@ -139,6 +143,7 @@ def most_opened_situations() -> list[Entry]:
             .of_kind(Kind.SITUATION)
             .order_by("-view_count", "title")[:HOME_SITUATIONS]
         ),
+        scopes=(invalidation.CONTENT, invalidation.HOME),
     )
 
 
@@ -153,7 +158,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            **caching.cached("home", home_blocks),
+            **caching.cached("home", home_blocks, scopes=(invalidation.CONTENT, invalidation.HOME)),
             tags=most_used_tags(cached_tag_cloud()),
             **kwargs,
         )

@@ -17,12 +17,12 @@ class Expiring(Generic[T]):
         self.ttl = ttl
         self.value: T | None = None
         self.loaded_at: float | None = None
-        self.generation: int | None = None
+        self.generation: tuple[int, ...] | int | None = None
 
     def get(self) -> T:
-        from kb.caching import generation
+        from kb.caching import stamp
 
-        current = generation()
+        current = stamp(("content", "search"))
         if (
             self.loaded_at is None
             or current != self.generation

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 
 from kb.caching import bump_generation
+from kb.invalidation import SEARCH
 from kb.models import Entry, SearchDocument, SearchWord
 from kb.search import spelling
 from kb.search.backends import backend
@@ -39,7 +40,7 @@ def replace_documents(ids: set[int], documents: list[SearchDocument]) -> None:
     engine.write(documents)
     update_lexicon(delta)
     spelling.forget()
-    bump_generation()  # other processes: their lexicon and cached pages are stale
+    bump_generation(SEARCH)  # other processes: their lexicon and search pages are stale
 
 
 @transaction.atomic
@@ -91,7 +92,7 @@ def rebuild_index(
         batch_size=1000,
     )
     spelling.forget()
-    bump_generation()
+    bump_generation(SEARCH)
     return done
 
 
