@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import Model, Q
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
+from django.utils import translation
 
 from kb.models import Entry, EntrySlug, Kind, Response, TaggedEntry
 
@@ -51,7 +52,9 @@ SEARCH_VIEWS = frozenset({"kb:search", "api:search_entries", "api:suggest_entrie
 def page_scopes(request: HttpRequest) -> tuple[str, ...]:
     """What the page at the request's address shows, as scopes ("content" always first)."""
     try:
-        match = resolve(request.path_info)
+        # Before the language middleware: an /en/ address resolves in its own language.
+        with translation.override(translation.get_language_from_path(request.path_info)):
+            match = resolve(request.path_info)
     except Resolver404:
         return (CONTENT, ENTRIES)
     name, kwargs = match.view_name, match.kwargs
