@@ -18,10 +18,21 @@ from kb.admin.actions import mark_reviewed, publish, unpublish
 from kb.admin.entry_history import EntryAdminForm, EntryHistoryAdmin
 from kb.admin.filters import OwnerListFilter, ReviewListFilter
 from kb.admin.markdown import MarkdownPreviewMixin, MarkdownTextarea
+from kb.admin.parameters import CheckedChangeList
 from kb.admin.review_actions import schedule_review, set_owner
 from kb.admin.wording import GrammaticalAdminMixin, name_steps_by_text
 from kb.models import STRUCTURE_FIELDS, Case, Entry, Kind, Principle, Response, Rule, Situation
+from kb.models.entries import LONG_TEXTS
 from kb.paths.services import record_significant_change
+
+
+class EntryChangeList(CheckedChangeList):
+    """The list of entries, read without their long texts: it sorts every entry of the list
+    to show a hundred, and no column shows them."""
+
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet:
+        return super().get_queryset(request, exclude_parameters).defer(*LONG_TEXTS)
+
 
 # At 100,000 entries the date drill-down alone takes seconds on SQLite (a function call per
 # row); narrowed by a filter or a search first, it is quick.
@@ -170,6 +181,9 @@ class BaseEntryAdmin(
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("tags")
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[EntryChangeList]:
+        return EntryChangeList
 
     def get_changelist_instance(self, request: HttpRequest) -> Any:
         """The list; its drill-down by date only while it holds at most `DATE_DRILL_DOWN_MAX`
