@@ -44,6 +44,11 @@ def shared_cache() -> bool:
 # Generations besides the content's: "reading" moves on whenever a reader marks an entry read
 # (what readers' personal parts are cached by; see kb/web/personal.py).
 CONTENT = "content"
+# Narrower scopes, each a generation of its own (which pages depend on which, and what moves
+# each on: kb/web/invalidation.py).
+ENTRIES = "entries"
+HOME = "home"
+SEARCH = "search"
 
 
 def generation_key(name: str = CONTENT) -> str:
@@ -57,7 +62,12 @@ def generation_file(name: str = CONTENT) -> Path:
 
 def generation(name: str = CONTENT) -> int:
     """The current content generation (nanoseconds since the epoch of the last edit), or
-    another one by `name`; -1 when the shared cache cannot be reached (nothing is cached then)."""
+    another one by `name`; -1 when the shared cache cannot be reached (nothing is cached then).
+    Inside a transaction that has moved it on, the number it moved to (others see it at
+    commit)."""
+    pending = pending_generations()
+    if pending is not None and name in pending.names:
+        return pending.names[name]
     if shared_cache():
         try:
             value = read_shared_generation(generation_key(name))
@@ -123,31 +133,64 @@ def _write_generation(name: str = CONTENT) -> None:
     os.replace(temporary, path)
 
 
-def bump_generation(name: str = CONTENT) -> None:
-    """Make every cached value stale: now (for this transaction's own later reads) and again
-    when the transaction commits (a request between the two could cache what it read before
-    the commit under the new generation). Many edits in one transaction (an import) write it
-    once at commit."""
-    _write_generation(name)
+class PendingGenerations:
+    """The generations a transaction has moved on, written where every process sees them when
+    it commits (and forgotten with it when it rolls back); until then only the transaction's
+    own reads see them (`generation`). Many edits in one transaction (an import) write each
+    generation once."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, int] = {}
+
+    def __call__(self) -> None:
+        for name in self.names:
+            _write_generation(name)
+
+
+def pending_generations() -> PendingGenerations | None:
     connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        getattr(pending, "bumps", None) == name for _, pending, _ in connection.run_on_commit
-    ):
-        return
+    if not connection.in_atomic_block:
+        return None
+    for _, callback, _ in connection.run_on_commit:
+        if isinstance(callback, PendingGenerations):
+            return callback
+    return None
 
-    def at_commit() -> None:
+
+def bump_generation(name: str = CONTENT) -> None:
+    """Make every value cached under the generation `name` stale: at once outside a
+    transaction, else for the transaction's own later reads and, when it commits, for every
+    process (a request that read before the commit may have cached what it read under the old
+    generation, so the commit is when others must move on)."""
+    if not transaction.get_connection().in_atomic_block:
         _write_generation(name)
+        return
+    pending = pending_generations()
+    if pending is None:
+        pending = PendingGenerations()
+        transaction.on_commit(pending)
+    pending.names[name] = time.time_ns()
 
-    at_commit.bumps = name
-    transaction.on_commit(at_commit)
+
+def stamp(names: tuple[str, ...]) -> tuple[int, ...] | int:
+    """The generations of `names` together (what a page or value made from them is stored
+    with), or UNAVAILABLE when the shared cache cannot be reached."""
+    values = tuple(generation(name) for name in names)
+    return UNAVAILABLE if UNAVAILABLE in values else values
 
 
-def cached(name: str, build: Callable[[], T], timeout: int = DATA_SECONDS) -> T:
-    """`build()`'s value, kept in the cache for this generation and language."""
-    current = generation()
+def cached(
+    name: str,
+    build: Callable[[], T],
+    timeout: int = DATA_SECONDS,
+    scopes: tuple[str, ...] = (CONTENT,),
+) -> T:
+    """`build()`'s value, kept in the cache for the generations of `scopes` (kb/web/invalidation.py)
+    and the language."""
+    current = stamp(scopes)
     if current == UNAVAILABLE:
         return build()
-    key = f"pravila:data:{current}:{get_language()}:{name}"
+    key = f"pravila:data:{':'.join(map(str, current))}:{get_language()}:{name}"
     try:
         value = cache.get(key)
     except Exception:

@@ -4,7 +4,7 @@ import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from kb.core.cache import generation
+from kb.core.cache import CONTENT, SEARCH, stamp
 
 T = TypeVar("T")
 
@@ -19,10 +19,10 @@ class Expiring(Generic[T]):
         self.ttl = ttl
         self.value: T | None = None
         self.loaded_at: float | None = None
-        self.generation: int | None = None
+        self.generation: tuple[int, ...] | int | None = None
 
     def get(self) -> T:
-        current = generation()
+        current = stamp((CONTENT, SEARCH))
         if (
             self.loaded_at is None
             or current != self.generation

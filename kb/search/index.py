@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 
 from kb.content.models import Entry, SearchDocument, SearchWord
-from kb.core.cache import bump_generation
+from kb.core.cache import SEARCH, bump_generation
 from kb.search import spelling
 from kb.search.backends import backend
 from kb.search.documents import (
@@ -39,7 +39,7 @@ def replace_documents(ids: set[int], documents: list[SearchDocument]) -> None:
     engine.write(documents)
     update_lexicon(delta)
     spelling.forget()
-    bump_generation()  # other processes: their lexicon and cached pages are stale
+    bump_generation(SEARCH)  # other processes: their lexicon and search pages are stale
 
 
 @transaction.atomic
@@ -91,7 +91,7 @@ def rebuild_index(
         batch_size=1000,
     )
     spelling.forget()
-    bump_generation()
+    bump_generation(SEARCH)
     return done
 
 

@@ -16,7 +16,7 @@ from ninja.renderers import JSONRenderer
 
 from kb import search
 from kb.content.models import Entry, Kind, Source, Status, Tag
-from kb.core.cache import cached
+from kb.core.cache import CONTENT, SEARCH, cached
 from kb.misslog.models import Source as SearchSource
 from kb.misslog.services import record_search, result_url
 from kb.paths.api import router as paths_router
@@ -348,4 +348,8 @@ def suggest_entries(
         }
 
     # Asked at every key press, by every reader alike (published entries only): cached.
-    return cached("suggest:" + hashlib.sha256(text.encode()).hexdigest(), suggestions)
+    return cached(
+        "suggest:" + hashlib.sha256(text.encode()).hexdigest(),
+        suggestions,
+        scopes=(CONTENT, SEARCH),
+    )

@@ -21,8 +21,16 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import cc_delim_re
 
 from kb.content.models.choices import Kind
-from kb.core.cache import UNAVAILABLE, LocalPages, bump_generation, generation, shared_cache
+from kb.core.cache import (
+    UNAVAILABLE,
+    LocalPages,
+    bump_generation,
+    generation,
+    shared_cache,
+    stamp,
+)
 from kb.misslog.services import record_search
+from kb.web import invalidation
 from kb.web.pagekeys import cache_address, has_unread_parameters
 from kb.web.personal import has_no_rights, reader_profile
 from kb.web.viewcounts import record_view
@@ -31,16 +39,20 @@ logger = logging.getLogger(__name__)
 
 
 def content_changed(sender: type, **kwargs: Any) -> None:
-    """A signal receiver: any saved or deleted content makes the caches stale."""
+    """A signal receiver: saved or deleted content makes stale what shows it (the scopes of
+    kb/web/invalidation.py; "content", everything, for what is not part of an entry)."""
     if kwargs.get("raw"):
         return  # loaddata: fixtures are loaded before anything is cached
-    bump_generation()
+    if kwargs.get("action", "post_") not in ("post_add", "post_remove", "post_clear", "post_"):
+        return  # m2m_changed: once the change is made
+    for name in sorted(invalidation.scopes_changed_by(sender, **kwargs)):
+        bump_generation(name)
 
 
 def connect_signals() -> None:
     """Bump the generation on every save and delete of content models (called once, at start)."""
     from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
     for label in ("kb", "paths", "taggit"):
         for model in apps.get_app_config(label).get_models():
@@ -49,6 +61,8 @@ def connect_signals() -> None:
             uid = f"pravila-caching-{model._meta.label}"
             post_save.connect(content_changed, sender=model, dispatch_uid=f"{uid}-save")
             post_delete.connect(content_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    for signal in (pre_save, pre_delete):
+        signal.connect(invalidation.remember_before, dispatch_uid=f"pravila-before-{signal}")
     m2m_changed.connect(content_changed, dispatch_uid="pravila-caching-m2m")
     for signal in (post_save, post_delete):
         signal.connect(reading_changed, sender="paths.ReadMark", dispatch_uid=f"reading-{signal}")
@@ -191,7 +205,7 @@ class AnonymousPageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         try:
-            current, hit = generation_and_page(key)
+            current, hit = generation_and_page(key, stamp(invalidation.page_scopes(request)))
         except Exception:  # the cache is an optimisation: a cache outage must not fail pages
             logger.warning("Page cache unavailable", exc_info=True)
             return self.get_response(request)
@@ -262,8 +276,8 @@ class ReaderPageCacheMiddleware:
         if key is None:
             return None
         try:
-            # The generation the reader's profile was read under (one read less per page).
-            current, hit = generation_and_page(key, getattr(request, "content_generation", None))
+            scopes = invalidation.page_scopes(request)
+            current, hit = generation_and_page(key, stamp(scopes))
         except Exception:
             logger.warning("Page cache unavailable", exc_info=True)
             return None

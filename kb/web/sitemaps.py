@@ -19,7 +19,7 @@ from django.urls import reverse
 from kb.content.models import KIND_PATHS, Entry, Source, Tag
 from kb.paths.models import Path
 
-SECTION_SIZE = 2000
+SECTION_SIZE = 1000
 
 
 class SiteSitemap(Sitemap):
@@ -61,6 +61,13 @@ class EntrySitemap(SiteSitemap):
 
     def lastmod(self, entry: Entry) -> datetime:
         return entry.updated_at
+
+    def location(self, entry: Entry) -> str:
+        # An entry's address from its kind's list address: one reverse() per kind, not per
+        # entry (a section has a thousand of them).
+        if not hasattr(self, "_list_urls"):
+            self._list_urls = {kind: reverse(f"kb:{kind}_list") for kind in KIND_PATHS}
+        return f"{self._list_urls[entry.kind]}{entry.slug}/"
 
     def get_latest_lastmod(self) -> datetime | None:
         # One aggregate, not every entry read (Django's default for the index).

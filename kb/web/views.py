@@ -26,7 +26,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from kb import search
 from kb.content.links import absolute_url, entry_for_url
 from kb.content.models import KIND_PLURALS, Entry, Kind, Source, Tag
-from kb.core.cache import cached
+from kb.core.cache import CONTENT, ENTRIES, HOME, cached
 from kb.misslog.models import Source as SearchSource
 from kb.misslog.services import record_search
 from kb.paths.links import path_for_url
@@ -64,7 +64,7 @@ def requested_kind(request: HttpRequest) -> str | None:
     return kind if kind in Kind.values else None
 
 
-def weighted(tags: QuerySet[Tag], steps: int = 4) -> list[Tag]:
+def weighted(tags: list[Tag], steps: int = 4) -> list[Tag]:
     """The tags of a cloud, each with a `weight` from 1 to `steps` by how often it is used."""
     tags = list(tags)
     most = max((tag.entry_count for tag in tags), default=1)
@@ -105,7 +105,11 @@ def most_used_tags(tags: list[Tag], limit: int = HOME_TAGS) -> list[Tag]:
 
 def cached_tag_cloud() -> list[Tag]:
     """Every tag in use, weighted: the home page's, the tag list's and empty searches' cloud."""
-    return cached("tag-cloud", lambda: weighted(Tag.objects.cloud()))
+    return cached(
+        "tag-cloud",
+        lambda: weighted(Tag.objects.cloud()),
+        scopes=(CONTENT, ENTRIES),
+    )
 
 
 def most_opened_situations() -> list[Entry]:
@@ -116,13 +120,14 @@ def most_opened_situations() -> list[Entry]:
             .of_kind(Kind.SITUATION)
             .order_by("-view_count", "title")[:HOME_SITUATIONS]
         ),
+        scopes=(CONTENT, HOME),
     )
 
 
-def narrowing(cloud: QuerySet[Tag], chosen: list[str]) -> list[Tag]:
+def narrowing(cloud: list[Tag], chosen: list[str]) -> list[Tag]:
     """The most used tags of a list's cloud but those chosen, by name."""
-    tags = cloud.exclude(slug__in=chosen).order_by("-entry_count", "name")[:NARROWING_TAGS]
-    return sorted(tags, key=lambda tag: tag.name)
+    others = [tag for tag in cloud if tag.slug not in chosen]
+    return most_used_tags(others, NARROWING_TAGS)
 
 
 class HomeView(TemplateView):
@@ -130,7 +135,7 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
-            **cached("home", home_blocks),
+            **cached("home", home_blocks, scopes=(CONTENT, HOME)),
             tags=most_used_tags(cached_tag_cloud()),
             **kwargs,
         )
@@ -152,6 +157,7 @@ class EntryListView(ListView):
             .of_kind(self.kind)
             .tagged_with_all(self.tag_slugs)
             .for_listing()
+            .in_list_order(self.kind)
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -265,7 +271,13 @@ class TagDetailView(ListView):
         self.in_tags = (
             Entry.objects.published().tagged_with_all(self.tag_slugs).order_by().values("pk")
         )
-        return Entry.objects.filter(pk__in=self.in_tags).of_kind(self.kind).for_listing()
+        return (
+            Entry.objects.published()
+            .tagged_with_all(self.tag_slugs)
+            .of_kind(self.kind)
+            .for_listing()
+            .in_list_order(self.kind)
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from kb.content.admin import entries as admin_entries
 from kb.content.models import Entry, Kind, Source, Status, Tag, TaggedEntry
 from kb.web import sitemaps, views
 
@@ -195,3 +196,19 @@ def test_api_tag_and_source_lists_come_a_window_at_a_time(client):
     for query in ("limit=0", "limit=501", "offset=-1", "limit=x"):
         assert client.get(reverse("api:list_tags") + "?" + query).status_code == 422, query
         assert client.get(reverse("api:list_sources") + "?" + query).status_code == 422, query
+
+
+def test_the_date_drill_down_waits_for_a_narrower_list(admin_client, monkeypatch):
+    monkeypatch.setattr(admin_entries, "DATE_DRILL_DOWN_MAX", 50)
+    add_entries(100)
+    url = reverse("admin:kb_entry_changelist")
+    assert admin_client.get(url).context["cl"].date_hierarchy is None
+    # Narrowed to at most that many, or with a date chosen, it is there.
+    narrowed = admin_client.get(url + "?kind__exact=rule")
+    assert narrowed.context["cl"].date_hierarchy == "updated_at"
+    assert 'class="toplinks"' in narrowed.content.decode()
+    assert 'class="toplinks"' not in admin_client.get(url).content.decode()
+    year = Entry.objects.first().updated_at.year
+    dated = admin_client.get(url + f"?updated_at__year={year}")
+    assert dated.context["cl"].date_hierarchy == "updated_at"
+    assert dated.context["cl"].result_count == 100

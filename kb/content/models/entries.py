@@ -50,6 +50,20 @@ class EditConflict(Exception):
         self.expected_version = expected_version
 
 
+# What a list of entries never shows.
+LONG_TEXTS = (
+    "body",
+    "body_html",
+    "lesson",
+    "lesson_html",
+    "signals",
+    "say",
+    "avoid",
+    "escalation",
+    "search_phrases",
+)
+
+
 class EntryQuerySet(models.QuerySet):
     def published(self) -> "EntryQuerySet":
         return self.filter(status=Status.PUBLISHED)
@@ -104,6 +118,10 @@ class EntryQuerySet(models.QuerySet):
         tag_ids = list(Tag.objects.filter(slug__in=slugs).values_list("pk", flat=True))
         if len(tag_ids) < len(slugs):
             return self.none()
+        if len(tag_ids) == 1:  # the common case, without the grouping
+            return self.filter(
+                pk__in=TaggedEntry.objects.filter(tag_id=tag_ids[0]).values("content_object_id")
+            )
         carrying_all = (
             TaggedEntry.objects.filter(tag_id__in=tag_ids)
             .values("content_object_id")
@@ -114,8 +132,14 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(pk__in=carrying_all)
 
     def for_listing(self) -> "EntryQuerySet":
-        """What a list of entries shows, in a constant number of queries."""
-        return self.select_related("source").prefetch_related("tags")
+        """What a list of entries shows, in a constant number of queries (the long texts
+        left out: a list sorts thousands of rows to show thirty)."""
+        return self.select_related("source").prefetch_related("tags").defer(*LONG_TEXTS)
+
+    def in_list_order(self, kind: str | None) -> "EntryQuerySet":
+        """The order of a list: rules by number, other kinds by title (which an index on
+        kind, status and title serves without sorting)."""
+        return self if kind in (None, Kind.RULE) else self.order_by("title", "pk")
 
     def for_page(self) -> "EntryQuerySet":
         """What an entry's own page shows, in a constant number of queries."""
@@ -313,6 +337,10 @@ class Entry(models.Model):
             models.Index(fields=["kind", "status", "title"], name="kb_entry_kind_status_idx"),
             models.Index(fields=["status", "-updated_at"], name="kb_entry_recent_idx"),
             models.Index(fields=["review_by"], name="kb_entry_review_by_idx"),
+            # The most opened situations, for the home page, without sorting them all.
+            models.Index(
+                fields=["kind", "status", "-view_count", "title"], name="kb_entry_popular_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -159,10 +159,13 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def check_answers(url: str, headers: dict[str, str]) -> None:
-    """Every measured URL must answer 200 before it is measured (and is warmed up so)."""
+    """Every measured URL must answer 200 before it is measured (and is warmed up so). Slow
+    pages (uncached, an editor's) can leave the workers the previous URL's queue to finish
+    first: hence the long wait."""
     opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers=headers)
     try:
-        with opener.open(urllib.request.Request(url, headers=headers), timeout=30) as response:
+        with opener.open(request, timeout=180) as response:
             status = response.status
     except urllib.error.HTTPError as error:
         status = error.code

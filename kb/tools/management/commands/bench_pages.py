@@ -37,6 +37,12 @@ class Command(BaseCommand):
             "signed in through the login page: the intranet case.",
         )
         parser.add_argument(
+            "--editor",
+            action="store_true",
+            help="Every page asked for by an editor (a superuser) signed in through the login "
+            "page: pages an editor gets are never shared, so this measures them uncached.",
+        )
+        parser.add_argument(
             "--entries",
             type=int,
             default=0,
@@ -69,6 +75,10 @@ class Command(BaseCommand):
         targets = load.page_targets()
         password = load.reader_password() if options["signed_in"] else ""
         bare_env = {**env, "DJANGO_SETTINGS_MODULE": "kb.tools.bench.settings"}
+        # One password for both (a new one would sign the other session out).
+        as_editor = options["editor"] or options["churn"]
+        editor_password = churn.editor_password() if as_editor else ""
+        bare_env = {**env, "DJANGO_SETTINGS_MODULE": "kb.tools.bench.settings"}
         logs = settings.BASE_DIR / "var"
         seconds, connections = options["seconds"], options["connections"]
         port, workers = options["port"], options["workers"]
@@ -80,9 +90,11 @@ class Command(BaseCommand):
             load.gunicorn(bare_env, port + 1, workers, logs / "bench-bare.log") as bare,
         ):
             headers = load.sign_in(site, load.BENCH_READER, password) if password else {}
+            if options["editor"]:
+                headers = load.sign_in(site, churn.BENCH_EDITOR, editor_password)
             editor = None
             if options["churn"]:
-                editor = churn.Editor(site, churn.churn_entry_url(), churn.editor_password())
+                editor = churn.Editor(site, churn.churn_entry_url(), editor_password)
                 editor.start()
             for number in range(1, rounds + 1):
                 bare_view = load.Target("bare Django view (before)", "/", "bare")
@@ -121,6 +133,8 @@ class Command(BaseCommand):
             cache += " (page cache off)"
         if options["signed_in"]:
             cache += "; sign-in mode, pages for a signed-in reader"
+        if options["editor"]:
+            cache += "; pages for a signed-in editor"
         if options["churn"]:
             cache += "; an editor saves a rule once a second"
         from kb.content.models import Entry
