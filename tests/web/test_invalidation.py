@@ -1,4 +1,4 @@
-"""Invalidation by what changed (kb/invalidation.py): an edit shows on the next request of
+"""Invalidation by what changed (kb/web/invalidation.py): an edit shows on the next request of
 every page that shows it, and leaves the other pages in the cache (answered without a query).
 """
 
