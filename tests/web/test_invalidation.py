@@ -8,11 +8,12 @@ import pytest
 from django.db import connections
 from django.urls import reverse
 
-from kb import invalidation, search
+from kb import search
 from kb.content.models import Entry, Kind, Tag
-from kb.web import caching
+from kb.core import cache
+from kb.web import invalidation
 from tests.factories import make_entry
-from tests.test_caching import get
+from tests.web.test_caching import get
 
 pytestmark = pytest.mark.django_db
 
@@ -137,7 +138,7 @@ def test_a_committed_edit_is_seen_by_another_connection_at_once(settings):
 
     def read() -> None:
         try:
-            seen.append(caching.stamp(scopes))
+            seen.append(cache.stamp(scopes))
         finally:
             connections.close_all()
 
@@ -154,7 +155,7 @@ def test_a_committed_edit_is_seen_by_another_connection_at_once(settings):
         entry.title = "Клиент ждёт ответа"
         entry.save()
         # Inside the transaction this connection already sees it; others not before commit.
-        assert caching.stamp(scopes) != before
+        assert cache.stamp(scopes) != before
         assert read_elsewhere() == before
     after = read_elsewhere()
     assert all(old != new for old, new in zip(before, after, strict=True))
