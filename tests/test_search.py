@@ -243,7 +243,7 @@ def test_the_api_returns_the_documented_shape(client, seeded):
     data = api(client, q="клиент умер")
     assert set(data) == {
         "query", "total", "total_is_estimate", "page", "per_page", "results", "suggestion",
-        "converted_query", "ignored_words",
+        "converted_query", "ignored_words", "understood_by_meaning", "closest_by_meaning",
     }  # fmt: skip
     first = data["results"][0]
     assert set(first) == {"kind", "kind_label", "title", "url", "snippet", "score", "open_url"}
