@@ -29,7 +29,7 @@ MODEL_FILE = Path("data", "emb", "navec_news_v1_1B_250K_300d_100q.tar")
 CLOSE = 0.42
 LOOSE = 0.3
 MAX_NEIGHBOURS = 4
-# A neighbour at `CLOSE` must also be among the word's `MAX_RANK` closest of the language's
+# A neighbour must also be among the word's `MAX_RANK` closest of the language's
 # `REFERENCE_WORDS` commonest words: in a small index the closest word can still be far
 # («суд» → «срок» is 0.41, yet 175th of all words; «фуршет» → «банкет» is 0.42 and 1st).
 REFERENCE_WORDS = 20_000
@@ -151,6 +151,4 @@ def neighbours(
         for i in best
         if similarity[i] >= threshold and space.words[i] not in own
     ][:limit]
-    if threshold >= CLOSE:
-        found = [(w, s) for w, s in found if among_closest(query, s)]
-    return found
+    return [(w, s) for w, s in found if among_closest(query, s)]
