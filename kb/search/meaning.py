@@ -29,6 +29,11 @@ MODEL_FILE = Path("data", "emb", "navec_news_v1_1B_250K_300d_100q.tar")
 CLOSE = 0.42
 LOOSE = 0.3
 MAX_NEIGHBOURS = 4
+# A neighbour must also be among the word's `MAX_RANK` closest of the language's
+# `REFERENCE_WORDS` commonest words: in a small index the closest word can still be far
+# («суд» → «срок» is 0.41, yet 175th of all 250,000 words; «фуршет» → «банкет» is 0.42 and 1st).
+REFERENCE_WORDS = 12_000
+MAX_RANK = 15
 MIN_LETTERS = 3
 
 
@@ -68,6 +73,28 @@ def vector(word: str) -> np.ndarray | None:
     return None
 
 
+@functools.cache
+def reference() -> np.ndarray:
+    """Unit vectors of the `REFERENCE_WORDS` commonest words of navec's vocabulary."""
+    navec = model()
+    counts = np.asarray(navec.vocab.counts)
+    top = np.argsort(-counts)[:REFERENCE_WORDS]
+    codes = navec.pq.codes  # chunks × centroids × chunk dimensions
+    chunks = np.arange(codes.shape[0])[None, :]
+    matrix = np.empty((len(top), navec.pq.dim), dtype=np.float32)
+    for start in range(0, len(top), 2000):  # in blocks: no large temporary arrays
+        block = codes[chunks, navec.pq.indexes[top[start : start + 2000]]]
+        matrix[start : start + len(block)] = block.reshape(len(block), -1)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9
+    return matrix
+
+
+def among_closest(query: np.ndarray, similarity: float) -> bool:
+    """Whether `similarity` (to a unit `query`) ranks among the `MAX_RANK` highest of the
+    reference words'."""
+    return int((reference() @ query > similarity).sum()) < MAX_RANK
+
+
 @dataclass
 class IndexSpace:
     """The indexed words with a vector, one per dictionary form, and their unit vectors."""
@@ -99,9 +126,11 @@ def index_space() -> IndexSpace | None:
         if found is not None:
             words.append(base)
             rows.append(found)
-    matrix = np.array(rows, dtype=np.float32).reshape(len(rows), -1)
-    if len(rows):
+    if rows:
+        matrix = np.array(rows, dtype=np.float32)
         matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9
+    else:  # an empty index: nothing to be near
+        matrix = np.zeros((0, 1), dtype=np.float32)
     space = IndexSpace(lexicon, words, matrix)
     _space[:] = [space]
     return space
@@ -120,8 +149,9 @@ def neighbours(
     similarity = space.matrix @ query
     best = np.argsort(-similarity)[: limit + 1]
     own = {word, lemma(word)}
-    return [
+    found = [
         (space.words[i], round(float(similarity[i]), 3))
         for i in best
         if similarity[i] >= threshold and space.words[i] not in own
     ][:limit]
+    return [(w, s) for w, s in found if among_closest(query, s)]
