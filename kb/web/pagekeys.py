@@ -27,6 +27,8 @@ PAGE_PARAMETERS = frozenset(
         "voted",
         "helped",
         "commented",
+        # The sitemap's sections, a page at a time (Django's sitemap views)
+        "p",
         # oEmbed
         "url",
         "format",
