@@ -309,10 +309,12 @@ def search_entries(request: HttpRequest, filters: Query[SearchFilters]) -> dict[
         per_page=filters.per_page,
         as_typed=filters.as_typed,
     )
-    record = record_search(query, results.total, SearchSource.API)
+    # Entries offered only as closest by meaning are no match: the search counts as a miss.
+    found = 0 if results.closest_by_meaning else results.total
+    record = record_search(query, found, SearchSource.API)
     if record:
         # The page cache logs the search again on every hit of this answer (kb/web/page_cache.py).
-        request.logged_search = (query, results.total, record, SearchSource.API)
+        request.logged_search = (query, found, record, SearchSource.API)
     return {
         "query": results.query,
         "total": results.total,

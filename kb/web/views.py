@@ -341,7 +341,8 @@ class SearchView(TemplateView):
             # own in the result links (kb/web/page_cache.py).
             results = response.context_data["results"]
             query = response.context_data["query"]
-            request.logged_search = (query, results.total, key, SearchSource.PAGE)
+            found = 0 if results.closest_by_meaning else results.total
+            request.logged_search = (query, found, key, SearchSource.PAGE)
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -363,7 +364,9 @@ class SearchView(TemplateView):
             )
             page_obj = Paginator(SearchPage(results), self.page_size).page(results.page)
             # Result links lead through the miss log, which notes the one opened.
-            context["search_record"] = record_search(query, results.total, SearchSource.PAGE)
+            # Entries offered only as closest by meaning are no match: the search is a miss.
+            found = 0 if results.closest_by_meaning else results.total
+            context["search_record"] = record_search(query, found, SearchSource.PAGE)
             tags = {t.slug: t for t in Tag.objects.filter(slug__in=list(results.tag_counts))}
             for slug, count in results.tag_counts.items():
                 tags[slug].entry_count = count

@@ -205,3 +205,14 @@ def test_suggestions_for_words_nothing_matched_answer_sanely(client, seeded):
         response = client.get("/api/v1/suggest/", {"q": text})
         assert response.status_code == 200
         assert response.json()["results"] == []
+
+
+def test_a_search_answered_only_by_meaning_is_logged_as_found_nothing(client, seeded):
+    from kb.misslog.models import SearchRecord
+
+    assert api(client, q="клиент рыдает")["closest_by_meaning"] is True
+    page_text(client, q="клиент рыдает")
+    api(client, q="клиент умер")
+    records = SearchRecord.objects.all()
+    assert {r.result_count for r in records if r.query == "клиент рыдает"} == {0}
+    assert all(r.result_count > 0 for r in records if r.query == "клиент умер")
