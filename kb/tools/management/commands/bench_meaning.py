@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from kb.search import meaning_bench
+from kb.tools import meaning_bench
 
 
 class Command(BaseCommand):
