@@ -10,12 +10,15 @@ from kb.tools import search_quality as quality
 
 pytestmark = pytest.mark.django_db
 
-# Reached on the seed: top-1 149/183 and top-3 161/183 on SQLite, 148/183 and 157/183 on
-# PostgreSQL; the floors leave a margin of about five points below the lower of the two.
-MIN_TOP1 = 0.75
-MIN_TOP3 = 0.81
-# Per category, top 3: the weakest (paraphrases sharing no word) reached 59 % on PostgreSQL.
-MIN_CATEGORY_TOP3 = 0.5
+# Reached on the corrected seed of issue 20 (its cited fields say only what the articles say,
+# and lost some staff wording with the unsupported text): top-1 138/183 and top-3 155/183 on
+# SQLite, 132/183 and 147/183 on PostgreSQL (`manage.py search_quality`). The floors guard
+# against regressions about four points below the lower of the two; issue 19's target (90 %
+# top 3, 80 % in every category) is not reached yet.
+MIN_TOP1 = 0.68
+MIN_TOP3 = 0.76
+# Per category, top 3: the weakest (paraphrases sharing no word) reached 53 % on PostgreSQL.
+MIN_CATEGORY_TOP3 = 0.45
 
 
 def test_the_quality_report_covers_every_shape_of_query_staff_type():
