@@ -14,6 +14,7 @@ from kb.content.models import Entry, Kind, SearchDocument, Status, Synonym
 from kb.content.services import load_seed
 from tests.factories import make_entry
 from tests.helpers import change_url, open_form
+from tests.search.helpers import api
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +29,6 @@ def indexed(*args, **kwargs) -> Entry:
 
 def titles(results: search.SearchResults) -> list[str]:
     return [hit.title for hit in results.hits]
-
-
-def api(client, **params) -> dict:
-    response = client.get("/api/v1/search/", params)
-    assert response.status_code == 200, response.content
-    return response.json()
-
-
-@pytest.fixture
-def seeded():
-    load_seed()
 
 
 # Russian morphology, "ё" and case

@@ -2,16 +2,14 @@
 derivations, question and discourse words, emoji and shouting, honest answers when only
 ubiquitous words matched, and hostile input. Through the API and the page."""
 
-import re
 import time
 
 import pytest
-from django.urls import reverse
 
 from kb import search
-from kb.content.services import load_seed
 from kb.search import meaning, translit
 from tests.factories import make_entry
+from tests.search.helpers import api, api_titles, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -20,27 +18,6 @@ HYSTERICS = "Клиент впал в истерику"
 BANQUET = "Пришли работать к клиенту, а там банкет"
 RESPECT = "Уважение, вежливость, корректность"
 RUDE = "Грубый клиент — повод отказаться от контракта"
-
-
-def api(client, **params) -> dict:
-    response = client.get("/api/v1/search/", params)
-    assert response.status_code == 200, response.content
-    return response.json()
-
-
-def titles(data: dict) -> list[str]:
-    return [r["title"] for r in data["results"]]
-
-
-def page_text(client, **params) -> str:
-    response = client.get(reverse("kb:search"), params)
-    assert response.status_code == 200
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
-
-
-@pytest.fixture
-def seeded():
-    load_seed()
 
 
 # 1. Transliteration
@@ -66,7 +43,7 @@ def test_latin_spellings_of_russian_sounds_are_read(latin, russian):
 def test_a_transliterated_query_finds_its_entry_and_says_what_was_searched(client, seeded):
     data = api(client, q="klient umer")
     assert data["converted_query"] == "клиент умер"
-    assert titles(data)[0] == DEATH
+    assert api_titles(data)[0] == DEATH
     text = page_text(client, q="klient umer")
     assert "Показаны результаты для «клиент умер»." in text
     assert "Искать «klient umer» как написано" in text
@@ -75,13 +52,13 @@ def test_a_transliterated_query_finds_its_entry_and_says_what_was_searched(clien
 def test_short_words_between_transliterated_ones_keep_their_sound(client, seeded):
     data = api(client, q="uvazhenie k klientu")
     assert data["converted_query"] == "уважение к клиенту"
-    assert RESPECT in titles(data)[:3]
+    assert RESPECT in api_titles(data)[:3]
 
 
 def test_as_typed_searches_the_latin_text(client, seeded):
     data = api(client, q="klient umer", as_typed="true")
     assert data["converted_query"] is None
-    assert DEATH not in titles(data)
+    assert DEATH not in api_titles(data)
 
 
 def test_the_wrong_layout_still_wins_where_it_reads_the_words(client, seeded):
@@ -103,7 +80,7 @@ def test_the_vectors_ship_with_a_package_and_load_offline():
 def test_a_real_word_no_entry_holds_is_understood_by_meaning(client, seeded):
     data = api(client, q="фуршет")
     assert "банкет" in data["understood_by_meaning"]["фуршет"]
-    assert titles(data)[0] == BANQUET
+    assert api_titles(data)[0] == BANQUET
     assert data["ignored_words"] == []
     assert "Понято по смыслу: «фуршет» → банкет" in page_text(client, q="фуршет")
 
@@ -112,12 +89,12 @@ def test_an_exact_match_outranks_a_neighbour_by_meaning(client, seeded):
     entry = make_entry(title="Фуршет на выставке", summary="Фуршет после выставки.")
     search.index_entries([entry.pk])
     data = api(client, q="фуршет")
-    assert titles(data)[0] == "Фуршет на выставке"
+    assert api_titles(data)[0] == "Фуршет на выставке"
     assert data["understood_by_meaning"] == {}
 
 
 def test_death_through_morphology_still_works(client, seeded):
-    assert titles(api(client, q="погиб клиент"))[0] == DEATH
+    assert api_titles(api(client, q="погиб клиент"))[0] == DEATH
 
 
 # 3. Derivations
@@ -140,7 +117,7 @@ def test_death_through_morphology_still_works(client, seeded):
     ],
 )
 def test_words_of_one_root_meet(client, seeded, query, title):
-    assert title in titles(api(client, q=query))[:3]
+    assert title in api_titles(api(client, q=query))[:3]
 
 
 # 4. Questions, dictation, emoji and shouting
@@ -156,7 +133,7 @@ def test_words_of_one_root_meet(client, seeded, query, title):
 )
 def test_question_words_emoji_and_caps_carry_no_weight(client, seeded, query):
     data = api(client, q=query)
-    assert titles(data)[0] == HYSTERICS
+    assert api_titles(data)[0] == HYSTERICS
     assert data["ignored_words"] == []
 
 
@@ -180,7 +157,7 @@ def test_only_a_ubiquitous_word_matched_gives_closest_by_meaning_labelled(client
     "from every word of «Клиент впал в истерику», so the closest entry by meaning is another",
 )
 def test_the_closest_entry_by_meaning_is_the_one_about_the_same_thing(client, seeded):
-    assert HYSTERICS in titles(api(client, q="клиент рыдает"))[:3]
+    assert HYSTERICS in api_titles(api(client, q="клиент рыдает"))[:3]
 
 
 def test_nonsense_beside_a_ubiquitous_word_presents_no_arbitrary_answers(client, seeded):

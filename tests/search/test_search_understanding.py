@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from kb import search
 from kb.content.models import Synonym
-from kb.content.services import load_seed
 from tests.factories import make_entry
+from tests.search.helpers import api, api_titles, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -22,27 +22,6 @@ RUDE = "Грубый клиент — повод отказаться от ко�
 def indexed(**fields) -> None:
     entry = make_entry(**fields)
     search.index_entries([entry.pk])
-
-
-def api(client, **params) -> dict:
-    response = client.get("/api/v1/search/", params)
-    assert response.status_code == 200, response.content
-    return response.json()
-
-
-def api_titles(data: dict) -> list[str]:
-    return [r["title"] for r in data["results"]]
-
-
-def page_text(client, **params) -> str:
-    response = client.get(reverse("kb:search"), params)
-    assert response.status_code == 200
-    return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
-
-
-@pytest.fixture
-def seeded():
-    load_seed()
 
 
 # 1. Only what is misspelt is corrected
