@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Prefetch
 from reversion.models import Version
 
-from kb.content import history
+from kb.content import history, history_diff
 from kb.content.models import Entry
 from kb.paths.models import ReadMark, SignificantChange
 
@@ -71,7 +71,7 @@ def changes_since_read(user: AbstractBaseUser) -> list[ChangedEntry]:
             now = history.EntrySnapshot.of_entry(mark.entry)
             rows = [
                 row
-                for row in history.compare(history.EntrySnapshot.of_version(read), now)
+                for row in history_diff.compare(history.EntrySnapshot.of_version(read), now)
                 if row["changed"] and row["name"] in READER_FIELDS
             ]
         result.append(

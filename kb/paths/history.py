@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
-from kb.content.history import HistoryError, diff_html, format_moment
+from kb.content.history import HistoryError, format_moment
+from kb.content.history_diff import diff_html
 from kb.content.models import Entry, Status
 from kb.paths.models import Path, PathEntry
 

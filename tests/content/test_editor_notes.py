@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from kb import search
-from kb.content.history import EntrySnapshot, compare, restore_version, versions_of
+from kb.content.history import EntrySnapshot, restore_version, versions_of
+from kb.content.history_diff import compare
 from kb.content.models import Citation, Entry, Kind, Source
 from kb.content.services import load_seed, set_citations
 from tests.factories import make_entry, make_source

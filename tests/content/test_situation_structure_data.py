@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from reversion.models import Version
 
-from kb.content import history
+from kb.content import history, history_diff
 from kb.content.models import Entry, Kind
 from tests.factories import make_entry
 from tests.helpers import change_url, open_form
@@ -54,7 +54,7 @@ class TestHistory:
         assert new.fields["signals"] == "Кричит\nБросил трубку" and new.examples == ()
         assert new.fields["say"] == "Я вас слушаю." and new.fields["escalation"]
 
-        rows = {row["name"]: row for row in history.compare(old, new)}
+        rows = {row["name"]: row for row in history_diff.compare(old, new)}
         assert rows["signals"]["changed"] and not rows["say"]["changed"]
         assert rows["signals"]["html"] == (
             "Кричит\n<del>Не</del><ins>Бросил</ins> <del>слушает</del><ins>трубку</ins>"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from kb.content import history
+from kb.content import history, history_diff
 from kb.content.admin.parameters import CheckedParametersMixin, version_number
 from kb.content.admin.restoring import RestoreRecoverMixin
 from kb.content.admin.wording import describe_change
@@ -178,7 +178,7 @@ class EntryHistoryAdmin(RestoreRecoverMixin, CheckedParametersMixin, VersionAdmi
             object=entry,
             old=old,
             new=new,
-            rows=history.compare(old_snapshot, new_snapshot),
+            rows=history_diff.compare(old_snapshot, new_snapshot),
             history_url=reverse(
                 f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_history",
                 args=[quote(entry.pk)],
@@ -202,7 +202,7 @@ class EntryHistoryAdmin(RestoreRecoverMixin, CheckedParametersMixin, VersionAdmi
 
     def differences(self, obj: Entry | None, version: Version) -> list[dict[str, Any]]:
         current = history.EntrySnapshot.of_entry(obj) if obj is not None else None
-        return history.compare(current, history.EntrySnapshot.of_version(version))
+        return history_diff.compare(current, history.EntrySnapshot.of_version(version))
 
     def restore(self, request: HttpRequest, version: Version) -> None:
         expected = version_number(request.POST.get("version"))
