@@ -90,6 +90,21 @@ def fresh_cache(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def quick_password_hashing(settings):
+    """Django's advice for tests: a PBKDF2 hash of a million rounds costs about half a second of
+    CPU, paid by every test that makes a user with a password. Tests that sign in to a server in
+    another process put the real hashers back (`real_password_hashing`): it could not check MD5."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def real_password_hashing(settings):
+    from django.conf import global_settings
+
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in the site's default language: a request to an English page (/en/…)
     leaves English active in the test's thread, and URLs reversed later would follow it."""

@@ -52,7 +52,9 @@ def page(base: str, path: str) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_save_through_one_server_is_seen_on_the_next_request_to_the_other(tmp_path):
+def test_a_save_through_one_server_is_seen_on_the_next_request_to_the_other(
+    tmp_path, real_password_hashing
+):
     reason = shared_services()
     if reason:
         print(f"\nSKIPPED two app servers: {reason}", file=sys.stderr)
