@@ -1,5 +1,6 @@
 """Pages staff read. Views stay thin: the reading logic lives in EntryQuerySet."""
 
+import hashlib
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -7,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, prefetch_related_objects
 from django.http import (
     Http404,
     HttpRequest,
@@ -17,6 +18,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -25,7 +27,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from kb import search
 from kb.content.links import absolute_url, entry_for_url
-from kb.content.models import KIND_PLURALS, Entry, Kind, Source, Tag
+from kb.content.models import KIND_PLURALS, Entry, Kind, Source, Tag, page_prefetches
 from kb.core.cache import CONTENT, ENTRIES, HOME, cached
 from kb.misslog.models import Source as SearchSource
 from kb.misslog.services import record_search
@@ -34,6 +36,7 @@ from kb.paths.models import Path
 from kb.search.drafts import drafts_matching
 from kb.search.query import clean_query
 from kb.web import viewcounts
+from kb.web.invalidation import entry_scope
 
 LIST_PAGE_SIZE = 30
 HOME_SITUATIONS = 8
@@ -193,9 +196,12 @@ class EntryDetailView(DetailView):
             return HttpResponsePermanentRedirect(with_query(request, entry.get_absolute_url()))
 
     def get_queryset(self) -> QuerySet[Entry]:
-        return Entry.objects.visible_to(self.request.user).of_kind(self.kind).for_page()
+        # The row alone: what the page shows besides it comes with its article, from the cache
+        # or, when that misses, prefetched then (`article`).
+        return Entry.objects.visible_to(self.request.user).of_kind(self.kind).select_related("source")
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        context["article"] = self.article(context)
         response = super().render_to_response(context, **kwargs)
         if self.object.is_published:
             # Counted in the cache, written later in a batch: a read never writes (kb/viewcounts).
@@ -218,6 +224,41 @@ class EntryDetailView(DetailView):
             edit_url=edit_url(self.request, entry),
             **kwargs,
         )
+
+    def article(self, context: dict[str, Any]) -> str:
+        """The page's article (all but its head and frame), kept in the cache by the entry's
+        version and the generations of what it shows: the same scopes as the whole page's
+        (kb/web/invalidation.py), so it is never staler than a cached page would be. An
+        editor's page and any page not in the page cache then cost the entry's row and the
+        frame, not ten queries and the article's templates."""
+        entry, request = self.object, self.request
+
+        def build() -> str:
+            prefetch_related_objects([entry], *page_prefetches())
+            return render_to_string("includes/entry_article.html", context, request)
+
+        if not set(request.GET) <= ARTICLE_PARAMETERS:
+            return build()  # a vote without JavaScript shows its thanks under the step
+        varies = (
+            entry.version,
+            entry.status,
+            entry.updated_at,
+            entry.reviewed_on,
+            context["print_view"],
+            context["short_url"],
+            context["edit_url"],
+        )
+        digest = hashlib.sha256(repr(varies).encode()).hexdigest()[:20]
+        return cached(
+            f"entry-article:{entry.pk}:{digest}",
+            build,
+            scopes=(CONTENT, entry_scope(entry.slug)),
+        )
+
+
+# The query parameters an entry's article may be kept in the cache with: the print view, and
+# the reading path (a personal part, filled in after the cache).
+ARTICLE_PARAMETERS = frozenset({"print", "path"})
 
 
 def edit_url(request: HttpRequest, entry: Entry) -> str:
