@@ -198,7 +198,8 @@ class EntryDetailView(DetailView):
     def get_queryset(self) -> QuerySet[Entry]:
         # The row alone: what the page shows besides it comes with its article, from the cache
         # or, when that misses, prefetched then (`article`).
-        return Entry.objects.visible_to(self.request.user).of_kind(self.kind).select_related("source")
+        entries = Entry.objects.visible_to(self.request.user)
+        return entries.of_kind(self.kind).select_related("source")
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
         context["article"] = self.article(context)
