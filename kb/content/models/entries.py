@@ -338,6 +338,8 @@ class Entry(models.Model):
             models.Index(fields=["kind", "status", "title"], name="kb_entry_kind_status_idx"),
             models.Index(fields=["status", "-updated_at"], name="kb_entry_recent_idx"),
             models.Index(fields=["review_by"], name="kb_entry_review_by_idx"),
+            # The sitemap's sections: published entries by id, a page at a time.
+            models.Index(fields=["status", "id"], name="kb_entry_status_id_idx"),
             # The most opened situations, for the home page, without sorting them all.
             models.Index(
                 fields=["kind", "status", "-view_count", "title"], name="kb_entry_popular_idx"
