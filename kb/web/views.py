@@ -36,7 +36,7 @@ from kb.paths.models import Path
 from kb.search.drafts import drafts_matching
 from kb.search.query import clean_query
 from kb.web import viewcounts
-from kb.web.invalidation import entry_scope
+from kb.web.invalidation import entry_scope, tag_scope
 
 LIST_PAGE_SIZE = 30
 HOME_SITUATIONS = 8
@@ -321,21 +321,44 @@ class TagDetailView(ListView):
             .in_list_order(self.kind)
         )
 
+    def facets(self) -> dict[str, Any]:
+        """How many entries of each kind the tags have, and the tags of those entries: the
+        same for every page of the list, so kept in the cache for the tag's generation (the
+        tag page's own scope, kb/web/invalidation.py)."""
+        if not hasattr(self, "_facets"):
+
+            def build() -> dict[str, Any]:
+                in_tags = Entry.objects.published().tagged_with_all(self.tag_slugs).order_by()
+                return {
+                    "kind_counts": dict(in_tags.values_list("kind").annotate(n=Count("pk"))),
+                    "cloud": Tag.objects.cloud(self.in_tags),
+                }
+
+            self._facets = cached(
+                "tag-facets:" + ",".join(self.tag_slugs),
+                build,
+                scopes=(CONTENT, tag_scope(self.tag.slug)),
+            )
+        return self._facets
+
+    def get_paginator(self, queryset: QuerySet[Entry], per_page: int, **kwargs: Any) -> Paginator:
+        # The number of entries is the sum of the kinds' (or the chosen kind's): no second
+        # count of thousands of entries.
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        counts = self.facets()["kind_counts"]
+        paginator.count = counts.get(self.kind, 0) if self.kind else sum(counts.values())
+        return paginator
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        kind_counts = dict(
-            Entry.objects.filter(pk__in=self.in_tags)
-            .order_by()
-            .values_list("kind")
-            .annotate(n=Count("pk"))
-        )
+        facets = self.facets()
         context.update(
             tag=self.tag,
             kind=self.kind,
             extra_tags=list(Tag.objects.on_published_entries().filter(slug__in=self.tag_slugs[1:])),
             tag_slugs=self.tag_slugs,
-            kinds=[(k, KIND_PLURALS[k], kind_counts.get(k.value, 0)) for k in Kind],
-            narrowing_tags=narrowing(Tag.objects.cloud(self.in_tags), self.tag_slugs),
+            kinds=[(k, KIND_PLURALS[k], facets["kind_counts"].get(k.value, 0)) for k in Kind],
+            narrowing_tags=narrowing(facets["cloud"], self.tag_slugs),
         )
         return context
 
