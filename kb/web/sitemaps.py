@@ -6,7 +6,7 @@ small and quick to build whatever the number of entries (the protocol allows 50,
 a file, but a file that size is megabytes).
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -14,7 +14,10 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Max, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
 from kb.content.models import KIND_PATHS, Entry, Source, Tag
 from kb.paths.models import Path
@@ -56,8 +59,14 @@ class PageSitemap(SiteSitemap):
 class EntrySitemap(SiteSitemap):
     priority = 0.8
 
-    def items(self) -> QuerySet[Entry]:
-        return Entry.objects.published().only("kind", "slug", "updated_at").order_by("pk")
+    def items(self) -> QuerySet:
+        # Rows of the three columns a URL needs, not entries; in the order of an index on
+        # (status, id), so a deep section skips index entries, not rows.
+        return (
+            Entry.objects.published()
+            .values_list("kind", "slug", "updated_at", named=True)
+            .order_by("pk")
+        )
 
     def lastmod(self, entry: Entry) -> datetime:
         return entry.updated_at
@@ -119,12 +128,52 @@ def sitemap(request: HttpRequest) -> HttpResponse:
     """/sitemap.xml: the sitemap, or the index of its sections when it has grown past one."""
     if needs_index():
         return sitemap_views.index(request, SITEMAPS, sitemap_url_name="kb:sitemap_section")
-    return sitemap_views.sitemap(request, SITEMAPS)
+    return written_out(sitemap_views.sitemap(request, SITEMAPS))
 
 
 def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     """/sitemap-<section>.xml?p=N: one page of one section, as the index lists them."""
-    return sitemap_views.sitemap(request, SITEMAPS, section=section)
+    return written_out(sitemap_views.sitemap(request, SITEMAPS, section=section))
+
+
+def written_out(response: TemplateResponse) -> TemplateResponse:
+    """Django's sitemap answer (its URLs, headers, 404s) with the XML written by `urlset`
+    instead of its template, which costs ten times more for a section of a thousand URLs."""
+    response.content = urlset(response.context_data["urlset"])
+    return response
+
+
+def urlset(urls: list[dict]) -> str:
+    """What Django's sitemap.xml template makes of `urls`, less its blank space."""
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset '
+        'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">'
+    ]
+    for url in urls:
+        parts.append(f"<url><loc>{escape(url['location'])}</loc>")
+        if url["lastmod"]:
+            parts.append(f"<lastmod>{day(url['lastmod'])}</lastmod>")
+        if url["changefreq"]:
+            parts.append(f"<changefreq>{escape(url['changefreq'])}</changefreq>")
+        if url["priority"]:
+            parts.append(f"<priority>{url['priority']}</priority>")
+        parts.extend(
+            f'<xhtml:link rel="alternate" hreflang="{escape(alternate["lang_code"])}" '
+            f'href="{escape(alternate["location"])}"/>'
+            for alternate in url["alternates"]
+        )
+        parts.append("</url>")
+    parts.append("</urlset>\n")
+    return "".join(parts)
+
+
+def day(value: date) -> str:
+    """The day of a date or time, in the current time zone (as the template's `date` filter
+    gives it, at a tenth of the cost)."""
+    if isinstance(value, datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).date().isoformat()
+    return value.isoformat()
 
 
 def section_urls() -> list[str]:

@@ -1,5 +1,6 @@
 """Pages staff read. Views stay thin: the reading logic lives in EntryQuerySet."""
 
+import hashlib
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -7,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, prefetch_related_objects
 from django.http import (
     Http404,
     HttpRequest,
@@ -17,6 +18,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -25,7 +27,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from kb import search
 from kb.content.links import absolute_url, entry_for_url
-from kb.content.models import KIND_PLURALS, Entry, Kind, Source, Tag
+from kb.content.models import KIND_PLURALS, Entry, Kind, Source, Tag, page_prefetches
 from kb.core.cache import CONTENT, ENTRIES, HOME, cached
 from kb.misslog.models import Source as SearchSource
 from kb.misslog.services import record_search
@@ -34,6 +36,7 @@ from kb.paths.models import Path
 from kb.search.drafts import drafts_matching
 from kb.search.query import clean_query
 from kb.web import viewcounts
+from kb.web.invalidation import entry_scope, tag_scope
 
 LIST_PAGE_SIZE = 30
 HOME_SITUATIONS = 8
@@ -193,9 +196,13 @@ class EntryDetailView(DetailView):
             return HttpResponsePermanentRedirect(with_query(request, entry.get_absolute_url()))
 
     def get_queryset(self) -> QuerySet[Entry]:
-        return Entry.objects.visible_to(self.request.user).of_kind(self.kind).for_page()
+        # The row alone: what the page shows besides it comes with its article, from the cache
+        # or, when that misses, prefetched then (`article`).
+        entries = Entry.objects.visible_to(self.request.user)
+        return entries.of_kind(self.kind).select_related("source")
 
     def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        context["article"] = self.article(context)
         response = super().render_to_response(context, **kwargs)
         if self.object.is_published:
             # Counted in the cache, written later in a batch: a read never writes (kb/viewcounts).
@@ -218,6 +225,41 @@ class EntryDetailView(DetailView):
             edit_url=edit_url(self.request, entry),
             **kwargs,
         )
+
+    def article(self, context: dict[str, Any]) -> str:
+        """The page's article (all but its head and frame), kept in the cache by the entry's
+        version and the generations of what it shows: the same scopes as the whole page's
+        (kb/web/invalidation.py), so it is never staler than a cached page would be. An
+        editor's page and any page not in the page cache then cost the entry's row and the
+        frame, not ten queries and the article's templates."""
+        entry, request = self.object, self.request
+
+        def build() -> str:
+            prefetch_related_objects([entry], *page_prefetches())
+            return render_to_string("includes/entry_article.html", context, request)
+
+        if not set(request.GET) <= ARTICLE_PARAMETERS:
+            return build()  # a vote without JavaScript shows its thanks under the step
+        varies = (
+            entry.version,
+            entry.status,
+            entry.updated_at,
+            entry.reviewed_on,
+            context["print_view"],
+            context["short_url"],
+            context["edit_url"],
+        )
+        digest = hashlib.sha256(repr(varies).encode()).hexdigest()[:20]
+        return cached(
+            f"entry-article:{entry.pk}:{digest}",
+            build,
+            scopes=(CONTENT, entry_scope(entry.slug)),
+        )
+
+
+# The query parameters an entry's article may be kept in the cache with: the print view, and
+# the reading path (a personal part, filled in after the cache).
+ARTICLE_PARAMETERS = frozenset({"print", "path"})
 
 
 def edit_url(request: HttpRequest, entry: Entry) -> str:
@@ -279,21 +321,44 @@ class TagDetailView(ListView):
             .in_list_order(self.kind)
         )
 
+    def facets(self) -> dict[str, Any]:
+        """How many entries of each kind the tags have, and the tags of those entries: the
+        same for every page of the list, so kept in the cache for the tag's generation (the
+        tag page's own scope, kb/web/invalidation.py)."""
+        if not hasattr(self, "_facets"):
+
+            def build() -> dict[str, Any]:
+                in_tags = Entry.objects.published().tagged_with_all(self.tag_slugs).order_by()
+                return {
+                    "kind_counts": dict(in_tags.values_list("kind").annotate(n=Count("pk"))),
+                    "cloud": Tag.objects.cloud(self.in_tags),
+                }
+
+            self._facets = cached(
+                "tag-facets:" + ",".join(self.tag_slugs),
+                build,
+                scopes=(CONTENT, tag_scope(self.tag.slug)),
+            )
+        return self._facets
+
+    def get_paginator(self, queryset: QuerySet[Entry], per_page: int, **kwargs: Any) -> Paginator:
+        # The number of entries is the sum of the kinds' (or the chosen kind's): no second
+        # count of thousands of entries.
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        counts = self.facets()["kind_counts"]
+        paginator.count = counts.get(self.kind, 0) if self.kind else sum(counts.values())
+        return paginator
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        kind_counts = dict(
-            Entry.objects.filter(pk__in=self.in_tags)
-            .order_by()
-            .values_list("kind")
-            .annotate(n=Count("pk"))
-        )
+        facets = self.facets()
         context.update(
             tag=self.tag,
             kind=self.kind,
             extra_tags=list(Tag.objects.on_published_entries().filter(slug__in=self.tag_slugs[1:])),
             tag_slugs=self.tag_slugs,
-            kinds=[(k, KIND_PLURALS[k], kind_counts.get(k.value, 0)) for k in Kind],
-            narrowing_tags=narrowing(Tag.objects.cloud(self.in_tags), self.tag_slugs),
+            kinds=[(k, KIND_PLURALS[k], facets["kind_counts"].get(k.value, 0)) for k in Kind],
+            narrowing_tags=narrowing(facets["cloud"], self.tag_slugs),
         )
         return context
 

@@ -36,6 +36,31 @@ def test_generated_entries_come_through_the_import_and_are_searchable(client):
     assert found["total"] >= 1
 
 
+@pytest.mark.django_db
+def test_bulk_entries_are_the_imports_records_written_at_once_and_searchable(client):
+    load_seed()
+    assert generate.bulk_entries(45, chunk=20) == 45
+    # The same records the import would bring in, continuing where it stopped.
+    assert generate.bulk_entries(45) == 0
+    assert generate.build_entries(50) == 5
+    records = {
+        r["slug"]: r
+        for r in generate.generated_entries(0, 45, generate.vocabulary(), generate.biggest_tag())
+    }
+    bulk = Entry.objects.filter(slug__in=records)
+    assert bulk.count() == 45
+    situation = bulk.filter(status=Status.PUBLISHED, kind=Kind.SITUATION).first()
+    record = records[situation.slug]
+    assert (situation.title, situation.summary) == (record["title"], record["summary"])
+    assert sorted(situation.tags.names()) == sorted(record["tags"])
+    assert situation.responses.count() == len(record["steps"])
+    page = client.get(situation.get_absolute_url())
+    assert page.status_code == 200
+    assert record["steps"][0]["text"] in page.content.decode()
+    word = max(situation.title.split(), key=len).lower()
+    assert client.get("/api/v1/search/", {"q": word}).json()["total"] >= 1
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_editor_saves_through_the_admin_form(live_server):
     rule = make_entry(Kind.RULE, title="Правило для правки", number=7, tags=["сроки"])

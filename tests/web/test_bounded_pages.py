@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -212,3 +213,36 @@ def test_the_date_drill_down_waits_for_a_narrower_list(admin_client, monkeypatch
     dated = admin_client.get(url + f"?updated_at__year={year}")
     assert dated.context["cl"].date_hierarchy == "updated_at"
     assert dated.context["cl"].result_count == 100
+
+
+def urls_of(xml: bytes | str) -> list[tuple[str | None, ...]]:
+    return [
+        tuple(url.findtext(f"{SITEMAP}{name}") for name in ("loc", "lastmod", "priority"))
+        for url in ET.fromstring(xml).iter(f"{SITEMAP}url")
+    ]
+
+
+@pytest.mark.parametrize("url", ["/sitemap.xml", "/sitemap-entries.xml?p=2"])
+def test_the_written_out_sitemap_says_what_djangos_template_says(client, small_sections, url):
+    add_entries(20 if url == "/sitemap.xml" else 140)
+    response = client.get(url)
+    expected = render_to_string("sitemap.xml", {"urlset": response.context_data["urlset"]})
+    assert urls_of(response.content) == urls_of(expected)
+    assert len(urls_of(response.content)) >= 20
+
+
+def test_a_tags_pages_share_its_counts(client, settings):
+    settings.PRAVILA_PAGE_CACHE_SECONDS = 0
+    add_entries(100)
+    url = reverse("kb:tag_detail", args=["massovo"])
+    uncached_queries, _ = fetch(client, url)
+    with CaptureQueriesContext(connection) as context:
+        second = client.get(url + "?page=2&kind=situation")
+    page = second.context["page_obj"]
+    situations = Entry.objects.published().filter(kind=Kind.SITUATION).count()
+    assert page.paginator.count == situations
+    assert len(page.object_list) == min(views.LIST_PAGE_SIZE, situations - views.LIST_PAGE_SIZE)
+    kinds = {kind: n for kind, _, n in second.context["kinds"]}
+    assert kinds == {kind: Entry.objects.filter(kind=kind).count() for kind in Kind}
+    # The counts and the tags to narrow by come from the cache: only the page's own queries.
+    assert len(context.captured_queries) <= uncached_queries - 2

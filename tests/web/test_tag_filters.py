@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -104,8 +105,10 @@ def test_an_unknown_slug_answers_empty_without_reading_entries(client, tagged, n
 def test_hundreds_of_repeated_parameters_answer_like_one(client, tagged, name):
     many = [f"x{n}" for n in range(900)]
     run(client, page_urls(["x0"])[name])  # Warms the search's per-process caches.
+    cache.clear()  # but not the data the pages keep (a tag page's counts), compared uncached
     response, queries = run(client, page_urls(many)[name] + "&kind=rule" * 50)
     assert found_titles(response) == []
+    cache.clear()
     _, one = run(client, page_urls(["x0"])[name] + "&kind=rule")
     assert len(queries) == len(one)
 

@@ -20,6 +20,7 @@ from kb.content.models.entries import (
     EntryManager,
     EntryQuerySet,
     EntrySlug,
+    page_prefetches,
 )
 from kb.content.models.kinds import Case, KindManager, KindProxy, Principle, Rule, Situation
 from kb.content.models.search import SearchDocument, SearchWord
@@ -65,6 +66,7 @@ __all__ = [
     "Tag",
     "TaggedEntry",
     "normalize_tag_name",
+    "page_prefetches",
 ]
 
 # History (django-reversion). One revision holds an entry with its steps and tag links, so a

@@ -143,16 +143,17 @@ class EntryQuerySet(models.QuerySet):
 
     def for_page(self) -> "EntryQuerySet":
         """What an entry's own page shows, in a constant number of queries."""
-        return self.select_related("source").prefetch_related(
-            "tags",
-            "responses",
-            "citations__source",
-            models.Prefetch("basis", queryset=Entry.objects.published()),
-            models.Prefetch("applied_in", queryset=Entry.objects.published()),
-            models.Prefetch("see_also", queryset=Entry.objects.published()),
-            models.Prefetch("examples", queryset=Entry.objects.published()),
-            models.Prefetch("example_of", queryset=Entry.objects.published()),
-        )
+        return self.select_related("source").prefetch_related(*page_prefetches())
+
+
+def page_prefetches() -> list[str | models.Prefetch]:
+    """What an entry's page shows besides its row, for `prefetch_related`: its tags, steps,
+    citations and the published entries linked to it either way."""
+    linked = [
+        models.Prefetch(name, queryset=Entry.objects.published())
+        for name in ("basis", "applied_in", "see_also", "examples", "example_of")
+    ]
+    return ["tags", "responses", "citations__source", *linked]
 
 
 class EntryManager(models.Manager.from_queryset(EntryQuerySet)):
@@ -337,6 +338,8 @@ class Entry(models.Model):
             models.Index(fields=["kind", "status", "title"], name="kb_entry_kind_status_idx"),
             models.Index(fields=["status", "-updated_at"], name="kb_entry_recent_idx"),
             models.Index(fields=["review_by"], name="kb_entry_review_by_idx"),
+            # The sitemap's sections: published entries by id, a page at a time.
+            models.Index(fields=["status", "id"], name="kb_entry_status_id_idx"),
             # The most opened situations, for the home page, without sorting them all.
             models.Index(
                 fields=["kind", "status", "-view_count", "title"], name="kb_entry_popular_idx"

@@ -12,9 +12,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count
+from django.utils.html import escape
 
-from kb.content.models import Entry, Kind, Tag
+from kb import search
+from kb.content.models import Entry, Kind, Response, Status, Tag, TaggedEntry
 from kb.tools.transfer import import_knowledge_base
 from kb.tools.transfer.schema import FORMAT, FORMAT_VERSION
 
@@ -95,4 +98,72 @@ def build_entries(total: int, *, chunk: int = CHUNK, progress: Any = None) -> in
         import_knowledge_base(text=json.dumps(document, ensure_ascii=False), label="bench")
         if progress:
             progress(f"generated entries: {stop} of {total}")
+    return total - have
+
+
+def paragraphs(text: str) -> str:
+    """What the Markdown of generated text (plain paragraphs of words) renders to, without
+    the renderer, which costs more than the rest of a bulk write."""
+    return "\n".join(f"<p>{escape(p)}</p>" for p in text.split("\n\n") if p)
+
+
+def bulk_entries(total: int, *, chunk: int = 5000, progress: Any = None) -> int:
+    """Like `build_entries`, the same records, but written in bulk (no import, no signals) and
+    the search index rebuilt once at the end: 100,000 entries through the import take hours on
+    this machine, in bulk minutes. For sizes where how the entries came in does not matter."""
+    have = generated_count()
+    if have >= total:
+        return 0
+    words, common_tag = vocabulary(), biggest_tag()
+    tags: dict[str, Tag] = {t.name: t for t in Tag.objects.all()}
+    for start in range(have, total, chunk):
+        records = list(generated_entries(start, min(start + chunk, total), words, common_tag))
+        with transaction.atomic():
+            for name in {n for r in records for n in r["tags"]} - set(tags):
+                tags[name] = Tag.objects.create(name=name)
+            entries = Entry.objects.bulk_create(
+                [
+                    Entry(
+                        kind=r["kind"],
+                        slug=r["slug"],
+                        title=r["title"],
+                        summary=r["summary"],
+                        body=r["body"],
+                        body_html=paragraphs(r["body"]),
+                        lesson=r.get("lesson", ""),
+                        lesson_html=paragraphs(r.get("lesson", "")),
+                        status=Status.PUBLISHED if r["status"] == "published" else Status.DRAFT,
+                        view_count=r["views"],
+                        signals="\n".join(r.get("signals", [])),
+                        say="\n".join(r.get("say", [])),
+                    )
+                    for r in records
+                ],
+                batch_size=1000,
+            )
+            Response.objects.bulk_create(
+                [
+                    Response(
+                        situation=e,
+                        position=i,
+                        anchor=f"step-{i}",
+                        text=step["text"],
+                        text_html=paragraphs(step["text"]),
+                    )
+                    for e, r in zip(entries, records, strict=True)
+                    for i, step in enumerate(r.get("steps", []), start=1)
+                ],
+                batch_size=2000,
+            )
+            TaggedEntry.objects.bulk_create(
+                [
+                    TaggedEntry(content_object=e, tag=tags[name])
+                    for e, r in zip(entries, records, strict=True)
+                    for name in r["tags"]
+                ],
+                batch_size=2000,
+            )
+        if progress:
+            progress(f"generated entries (in bulk): {start + len(records)} of {total}")
+    search.rebuild_index()
     return total - have

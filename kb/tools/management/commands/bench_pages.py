@@ -2,6 +2,8 @@
 (DATABASE_URL) and cache (CACHE_URL). `make bench-load` runs it on SQLite, on PostgreSQL, and
 on PostgreSQL with Redis."""
 
+import dataclasses
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -73,6 +75,9 @@ class Command(BaseCommand):
         if options["entries"]:
             generate.build_entries(options["entries"], progress=self.stdout.write)
         targets = load.page_targets()
+        if options["editor"] or options["no_page_cache"]:
+            # Built for each request: held to the target of uncached pages.
+            targets = [dataclasses.replace(t, kind="uncached") for t in targets]
         password = load.reader_password() if options["signed_in"] else ""
         bare_env = {**env, "DJANGO_SETTINGS_MODULE": "kb.tools.bench.settings"}
         # One password for both (a new one would sign the other session out).

@@ -21,6 +21,12 @@ class Command(BaseCommand):
             default=0,
             help="Bring the knowledge base to N generated entries first (through kb/transfer).",
         )
+        parser.add_argument(
+            "--bulk",
+            action="store_true",
+            help="Write the generated entries in bulk (no import) and rebuild the search index "
+            "once: minutes instead of hours for 100,000.",
+        )
         parser.add_argument("--repeat", type=int, default=5, help="Requests per page.")
         parser.add_argument(
             "--limit-ms",
@@ -31,7 +37,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if options["entries"]:
-            generate.build_entries(options["entries"], progress=self.stdout.write)
+            build = generate.bulk_entries if options["bulk"] else generate.build_entries
+            build(options["entries"], progress=self.stdout.write)
         total = Entry.objects.count()
         limit = options["limit_ms"] or (150.0 if total <= 10_100 else 300.0)
         results = uncached.measure(uncached.pages(), options["repeat"])
