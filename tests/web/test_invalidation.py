@@ -13,6 +13,7 @@ from kb.content.models import Entry, Kind, Status, Tag
 from kb.core import cache
 from kb.web import invalidation, views
 from tests.factories import make_entry
+from tests.helpers import change_url, open_form
 from tests.web.test_caching import get
 
 pytestmark = pytest.mark.django_db
@@ -321,3 +322,21 @@ def test_home_blocks_of_invalidation_are_what_the_home_page_lists():
         rows = block[0] if kind == Kind.SITUATION else block
         assert [row[0] for row in rows] == [entry.pk for entry in blocks[name]], kind
     assert invalidation.home_block(Kind.SITUATION)[2] == blocks["situation_count"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editors_admin_save_moves_home_only_when_home_lists_the_entry(client, editor_client):
+    rules = [make_entry(Kind.RULE, title=f"Правило номер {n}", number=n) for n in range(1, 15)]
+    search.index_entries([rule.pk for rule in rules])
+    warm(client, "/")
+    for rule, summary in [(rules[-1], "Поменял редактор в админке"), (rules[0], "Тоже поменял")]:
+        data = open_form(editor_client, rule)
+        data["summary"] = summary
+        response = editor_client.post(change_url(rule), data)
+        assert response.status_code == 302, response.content.decode()[:500]
+        assert summary in get(client, rule.get_absolute_url())[0]
+        assert summary in get(client, reverse("kb:rule_list"))[0]
+        if rule == rules[-1]:  # the 14th: not on home, which stays cached
+            assert get(client, "/")[1] == 0
+        else:
+            assert summary in get(client, "/")[0]
