@@ -85,33 +85,42 @@ def generation(name: str = CONTENT) -> int:
         return 0
 
 
-class SharedGenerationReader:
-    """Reads the generation from Redis with one client kept per process.
-
-    Every request reads it, and Django's cache API builds a new Redis client object for each
-    operation, which costs as much as the read itself. Integers are stored by Django's Redis
-    cache as plain numbers, so a raw GET of the cache's own key reads the same value."""
+class RedisClient:
+    """One Redis client kept per process, for the few reads and writes Django's cache API
+    makes dear or cannot make: every request reads the generation, and the API builds a new
+    client object for each operation, which costs as much as the read itself."""
 
     client: Any = None
     made_for: tuple[int, str] | None = None
 
     @classmethod
-    def read(cls, location: str, key: str) -> int | None:
+    def get(cls, location: str) -> Any:
         # A new client in a new process (after gunicorn's fork) or for another server.
         if cls.client is None or cls.made_for != (os.getpid(), location):
             import redis
 
             cls.client, cls.made_for = redis.Redis.from_url(location), (os.getpid(), location)
-        value = cls.client.get(cache.make_and_validate_key(key))
-        return None if value is None else int(value)
+        return cls.client
 
 
-def read_shared_generation(key: str) -> int | None:
+def redis_client() -> Any:
+    """A raw client of the default cache's Redis server (which stores keys under
+    `cache.make_and_validate_key`), or None when the cache is not Django's Redis cache."""
     configured = settings.CACHES["default"]
     location = configured.get("LOCATION")
     if configured["BACKEND"].endswith(".RedisCache") and isinstance(location, str):
-        return SharedGenerationReader.read(location, key)
-    return cache.get(key)  # another shared cache: through Django's API
+        return RedisClient.get(location)
+    return None
+
+
+def read_shared_generation(key: str) -> int | None:
+    client = redis_client()
+    if client is None:
+        return cache.get(key)  # another shared cache: through Django's API
+    # Integers are stored by Django's Redis cache as plain numbers, so a raw GET of the
+    # cache's own key reads the same value.
+    value = client.get(cache.make_and_validate_key(key))
+    return None if value is None else int(value)
 
 
 def _write_generation(name: str = CONTENT) -> None:
@@ -155,6 +164,13 @@ def pending_generations() -> PendingGenerations | None:
         if isinstance(callback, PendingGenerations):
             return callback
     return None
+
+
+def is_pending(name: str) -> bool:
+    """Whether the current transaction has already moved the generation `name` on (it will be
+    written at commit, so moving it on again changes nothing)."""
+    pending = pending_generations()
+    return pending is not None and name in pending.names
 
 
 def bump_generation(name: str = CONTENT) -> None:

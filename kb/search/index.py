@@ -38,8 +38,17 @@ def replace_documents(ids: set[int], documents: list[SearchDocument]) -> None:
     SearchDocument.objects.bulk_create(documents)
     engine.write(documents)
     update_lexicon(delta)
-    spelling.forget()
-    bump_generation(SEARCH)  # other processes: their lexicon and search pages are stale
+    if contents(old) != contents(documents):
+        # Other processes: their lexicon and search pages are stale. Not when nothing the
+        # index holds changed: a draft's edit (no document before or after), or an edit of
+        # what no document holds.
+        spelling.forget()
+        bump_generation(SEARCH)
+
+
+def contents(documents: list[SearchDocument]) -> set[tuple]:
+    fields = SearchDocument._meta.concrete_fields
+    return {tuple(getattr(d, f.attname) for f in fields) for d in documents}
 
 
 @transaction.atomic

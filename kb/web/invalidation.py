@@ -2,19 +2,23 @@
 generation (kb/core/cache.py), and an edit moves on only the scopes of what it changed.
 
 Scopes:
-- "content": everything. Moved on by edits that may show anywhere: tags, sources, synonym
-  groups, reading paths, significant changes. Every page and cached value depends on it.
-- "entries": any entry changed. Pages without a narrower scope depend on it: the feed, the
-  sitemap, the API's lists, sources, reading paths, the tag list.
+- "content": everything. Moved on by edits that may show anywhere: tags renamed, sources,
+  synonym groups, reading paths, significant changes. Every page and cached value depends on it.
+- "entries": a published entry changed. Pages without a narrower scope depend on it: the feed,
+  the sitemap, the API's lists and entry details, sources, reading paths, the tag list.
 - "entry:<slug>": one entry's own page. Moved on by the entry's edits and by those of the
-  entries it shows (its grounds, cases, "see also" and the entries that cite it).
+  published entries it shows (its grounds, cases, "see also" and the entries that cite it).
 - "kind:<kind>": the list of one kind. "tag:<slug>": one tag's page.
-- "home": the home page. "search": search answers and suggestions.
+- "home": the home page, moved on only when what it shows changes (`home_changed`).
+- "search": search answers and suggestions.
 
-An entry's edit moves on its own scope and those of the entries linked to it, its kind's (the
-old and the new kind), its tags' (old and new), "home", "search" and "entries": an edit of one
-situation leaves every other entry's page, the other kinds' lists and the other tags' pages
-cached.
+Only published entries show on public pages: a draft's edit (a draft before and after it) moves
+its own scope only. A published entry's edit moves its own scope and those of the entries
+linked to it, its kind's (the old and the new kind), its tags' (old and new), "search" and
+"entries"; "home" only when the home page's blocks differ before and after the edit (its
+membership, order, shown fields, the situations' count) or the entry is published or
+unpublished (the tag cloud's counts). An edit of one rule that home does not list therefore
+leaves home, every other entry's page, the other kinds' lists and the other tags' pages cached.
 """
 
 from typing import Any
@@ -24,8 +28,8 @@ from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
-from kb.content.models import Entry, EntrySlug, Kind, Response, TaggedEntry
-from kb.core.cache import CONTENT, ENTRIES, HOME, SEARCH
+from kb.content.models import Entry, EntrySlug, Kind, Response, Tag, TaggedEntry
+from kb.core.cache import CONTENT, ENTRIES, HOME, SEARCH, is_pending
 
 # Written by the search index, which moves "search" on itself when it changes.
 QUIET = frozenset({"kb.SearchDocument", "kb.SearchWord"})
@@ -69,6 +73,57 @@ def page_scopes(request: HttpRequest) -> tuple[str, ...]:
     return (CONTENT, ENTRIES)
 
 
+# What the home page shows of each kind: the blocks of kb.web.views.home_blocks, by the same
+# queries, reduced to the fields the page shows (tests/web/test_invalidation.py checks that
+# they agree). Rules and cases are shown as cards (title, number, summary, tags), situations
+# and principles as titles.
+HOME_LIMITS = {Kind.SITUATION: 8, Kind.RULE: 12, Kind.PRINCIPLE: 16, Kind.CASE: 6}
+HOME_ORDER = {Kind.SITUATION: ("-view_count", "title"), Kind.CASE: ("-updated_at", "-pk")}
+HOME_FIELDS = {
+    Kind.SITUATION: ("pk", "slug", "title", "view_count"),
+    Kind.RULE: ("pk", "slug", "number", "title", "summary"),
+    Kind.PRINCIPLE: ("pk", "slug", "title"),
+    Kind.CASE: ("pk", "slug", "title", "summary"),
+}
+
+
+def home_block(kind: str) -> tuple:
+    """What the home page shows of `kind`, as plain values: equal before and after an edit
+    exactly when the edit leaves that block as it was."""
+    published = Entry.objects.published().of_kind(kind)
+    order = HOME_ORDER.get(kind)
+    rows = (published.order_by(*order) if order else published).values_list(*HOME_FIELDS[kind])
+    shown = list(rows[: HOME_LIMITS[kind]])
+    if kind != Kind.SITUATION:
+        return tuple(shown)
+    # Situations: titles in order of openings (not the counts themselves, which change with
+    # every view), whether any was opened (the heading says so), and how many there are.
+    return (
+        tuple(row[:3] for row in shown),
+        bool(shown and shown[0][3]),
+        published.count(),
+    )
+
+
+def home_state(kinds: set[str]) -> dict[str, tuple]:
+    return {kind: home_block(kind) for kind in sorted(kinds) if kind in HOME_LIMITS}
+
+
+def home_changed(entry: Entry, deleted: bool = False) -> bool:
+    """Whether the save (or deletion) of `entry` changed what the home page shows, from the
+    state `remember_before` noted and the state now."""
+    before = entry.__dict__.pop("_home_before", None)
+    was_published = entry.__dict__.pop("_published_before", False)
+    is_published = entry.is_published and not deleted
+    if not (was_published or is_published):
+        return False  # a draft before and after: home lists published entries only
+    if was_published != is_published:
+        return True  # published or unpublished: the tag cloud counts it, or no longer does
+    if before is None:
+        return True  # not noted (already moved on in this transaction, or saved raw)
+    return home_state(set(before)) != before
+
+
 def scopes_changed_by(sender: Any, instance: Any = None, **kwargs: Any) -> set[str]:
     """The scopes a saved or deleted object (or a changed many-to-many) makes stale; "content"
     for anything that is not part of an entry."""
@@ -76,21 +131,43 @@ def scopes_changed_by(sender: Any, instance: Any = None, **kwargs: Any) -> set[s
     if model is not None and model.label in QUIET:
         return set()
     if isinstance(instance, Entry):
-        scopes = entry_scopes(instance)
-        if kwargs.get("action"):  # links or tags changed: the other side shows this entry too
-            scopes |= linked_scopes(kwargs.get("model"), kwargs.get("pk_set"))
+        if kwargs.get("action"):  # links or tags changed
+            return links_changed(instance, kwargs.get("model"), kwargs.get("pk_set"))
+        deleted = "created" not in kwargs  # post_delete
+        scopes = entry_scopes(instance) | instance.__dict__.pop("_scopes_before", set())
+        if home_changed(instance, deleted=deleted):
+            scopes.add(HOME)
         return scopes
     if isinstance(instance, TaggedEntry):
-        scopes = {tag_scope(instance.tag.slug)}
         entry = Entry.objects.filter(pk=instance.content_object_id).first()
-        return scopes | (entry_scopes(entry) if entry else {ENTRIES, HOME, SEARCH})
+        if entry is None:  # the entry is being deleted: its own deletion moves what shows it
+            return {tag_scope(instance.tag.slug), ENTRIES, HOME, SEARCH}
+        if not entry.is_published:
+            return {entry_scope(entry.slug)}
+        # A published entry's tags: its tag pages, its card in lists, the tag cloud (home).
+        return {tag_scope(instance.tag.slug), HOME} | entry_scopes(entry)
     if isinstance(instance, Response | EntrySlug):
         owner_id = getattr(instance, "situation_id", None) or getattr(instance, "entry_id", None)
-        entry = Entry.objects.filter(pk=owner_id).only("slug").first()
-        return {ENTRIES, SEARCH} | ({entry_scope(entry.slug)} if entry else set())
+        entry = Entry.objects.filter(pk=owner_id).only("slug", "status").first()
+        if entry is None:
+            return {ENTRIES, SEARCH}
+        return {entry_scope(entry.slug)} | ({ENTRIES, SEARCH} if entry.is_published else set())
+    if isinstance(instance, Tag) and kwargs.get("created"):
+        return {ENTRIES}  # a new tag no entry carries yet: only the API's tag list shows it
     if model is not None and model.auto_created and is_entry_link(sender):
-        return {ENTRIES, HOME, SEARCH}
+        return {ENTRIES, SEARCH}
     return {CONTENT}
+
+
+def links_changed(entry: Entry, model: Any, pk_set: Any) -> set[str]:
+    """An entry's links to other entries, or its tags, changed (`m2m_changed`)."""
+    if not entry.is_published:
+        # Pages show published entries only: the draft's own page changed, nothing public.
+        return {entry_scope(entry.slug)}
+    scopes = entry_scopes(entry) | linked_scopes(model, pk_set)
+    if pk_set is None or (pk_set and model is not None and issubclass(model, Tag)):
+        scopes.add(HOME)  # tags added, taken off or cleared: the tag cloud's counts
+    return scopes
 
 
 def is_entry_link(through: type[Model]) -> bool:
@@ -98,12 +175,12 @@ def is_entry_link(through: type[Model]) -> bool:
 
 
 def entry_scopes(entry: Entry) -> set[str]:
-    """An entry's own scope and those of every list and page it appears in, as it is now and
-    as it was before this save (`remember_before` noted that)."""
-    scopes = {ENTRIES, HOME, SEARCH, entry_scope(entry.slug), kind_scope(entry.kind)}
-    before = getattr(entry, "_scopes_before", None)
-    if before:
-        scopes |= before
+    """An entry's own scope and, when it is published, those of every list and page it
+    appears in (`remember_before` adds those of the entry as it was before the save)."""
+    scopes = {entry_scope(entry.slug)}
+    if not entry.is_published:
+        return scopes
+    scopes |= {ENTRIES, SEARCH, kind_scope(entry.kind)}
     if entry.pk is None:
         return scopes
     scopes |= {tag_scope(slug) for slug in entry.tags.values_list("slug", flat=True)}
@@ -132,9 +209,17 @@ def linked_scopes(model: Any, pk_set: Any) -> set[str]:
 
 def remember_before(sender: Any, instance: Any = None, **kwargs: Any) -> None:
     """pre_save and pre_delete: note the scopes of the entry as stored (its old slug, kind and
-    tags), which the save makes stale too."""
-    if kwargs.get("raw") or not isinstance(instance, Entry) or instance.pk is None:
+    tags), which the save makes stale too, and what the home page shows before it."""
+    if kwargs.get("raw") or not isinstance(instance, Entry):
         return
-    stored = Entry.objects.filter(pk=instance.pk).only("kind", "slug").first()
+    stored = None
+    if instance.pk is not None:
+        stored = Entry.objects.filter(pk=instance.pk).only("kind", "slug", "status").first()
     if stored is not None:
         instance._scopes_before = entry_scopes(stored)
+    instance._published_before = stored is not None and stored.is_published
+    if (instance.is_published or instance._published_before) and not is_pending(HOME):
+        # Home lists only published entries; once home has moved on in this transaction
+        # (an import), there is nothing left to decide.
+        kinds = {instance.kind} | ({stored.kind} if stored is not None else set())
+        instance._home_before = home_state(kinds)

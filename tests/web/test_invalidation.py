@@ -9,10 +9,11 @@ from django.db import connections
 from django.urls import reverse
 
 from kb import search
-from kb.content.models import Entry, Kind, Tag
+from kb.content.models import Entry, Kind, Status, Tag
 from kb.core import cache
-from kb.web import invalidation
+from kb.web import invalidation, views
 from tests.factories import make_entry
+from tests.helpers import change_url, open_form
 from tests.web.test_caching import get
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_a_tag_page_follows_the_entries_that_carry_the_tag(client, content):
     assert "Клиент очень торопит" not in get(client, deliveries)[0]
 
 
-def test_home_search_feed_and_sitemap_follow_every_entry_edit(client, content):
+def test_home_search_feed_and_sitemap_follow_an_edit_of_an_entry_home_shows(client, content):
     search_url = reverse("kb:search") + "?q=поставка"
     pages = ["/", search_url, reverse("kb:feed"), reverse("kb:sitemap"), reverse("kb:tag_list")]
     warm(client, *pages[2:], "/")
@@ -159,3 +160,183 @@ def test_a_committed_edit_is_seen_by_another_connection_at_once(settings):
         assert read_elsewhere() == before
     after = read_elsewhere()
     assert all(old != new for old, new in zip(before, after, strict=True))
+
+
+def edit(entry: Entry, **fields) -> None:
+    """Save changed fields as an editor's save does (the search index follows)."""
+    entry.refresh_from_db()
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    entry.save()
+    search.index_entries([entry.pk])
+
+
+PUBLIC_PAGES = [
+    "/",
+    reverse("kb:feed"),
+    reverse("kb:sitemap"),
+    reverse("kb:rule_list"),
+    reverse("kb:situation_list"),
+    reverse("kb:tag_detail", args=["sroki"]),
+    reverse("kb:tag_list"),
+    "/api/v1/entries/",
+]
+
+
+def test_a_draft_edit_leaves_every_public_page_cached(client, content):
+    draft = make_entry(Kind.RULE, title="Черновик правила", status=Status.DRAFT, tags=["сроки"])
+    content["situation"].basis.add(draft)
+    search_url = reverse("kb:search") + "?q=сроки"
+    pages = [*PUBLIC_PAGES, content["situation"].get_absolute_url()]
+    warm(client, *pages)
+    get(client, search_url)
+    cached_search = get(client, search_url)[1]  # only the search's logging
+    edit(draft, title="Черновик правила, исправленный", summary="Другое описание.")
+    draft.tags.add("поставки")
+    draft.tags.remove("сроки")
+    for url in pages:
+        assert get(client, url)[1] == 0, url
+    assert get(client, search_url)[1] == cached_search
+
+
+def test_publishing_shows_an_entry_everywhere_and_unpublishing_takes_it_off(client, content):
+    draft = make_entry(
+        Kind.SITUATION, title="Клиент грубит в чате", status=Status.DRAFT, tags=["эмоции"]
+    )
+    search.index_entries([draft.pk])
+    pages = [
+        "/",
+        reverse("kb:situation_list"),
+        reverse("kb:tag_detail", args=["emocii"]),
+        reverse("kb:feed"),
+        reverse("kb:sitemap"),
+        "/api/v1/entries/?kind=situation",
+        "/api/v1/search/?q=грубит",
+    ]
+    search_page = reverse("kb:search") + "?q=грубит"
+
+    def shown_everywhere() -> list[bool]:
+        # Pages link to the entry by its address (the API gives its slug); search results
+        # link through the search log, so the title (its words but the query) tells there.
+        shown = [draft.slug in get(client, url)[0] for url in pages]
+        return [*shown, "в чате</a>" in get(client, search_page)[0]]
+
+    assert not any(shown_everywhere())
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+    edit(draft, status=Status.PUBLISHED)
+    assert all(shown_everywhere())
+    assert "грубит" in get(client, draft.get_absolute_url())[0]
+
+    edit(draft, status=Status.DRAFT)
+    assert not any(shown_everywhere())
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("kind", [Kind.SITUATION, Kind.RULE, Kind.PRINCIPLE, Kind.CASE])
+def test_a_title_change_of_an_entry_home_lists_shows_on_home(client, content, kind):
+    entry = make_entry(kind, title="Запись на главной", number=7 if kind == Kind.RULE else None)
+    assert "Запись на главной" in get(client, "/")[0]
+    warm(client, "/")
+    edit(entry, title="Запись на главной, новое название")
+    assert "новое название" in get(client, "/")[0]
+
+
+# Committed saves, as an editor's are: inside one transaction that has already moved "home"
+# on (a test's, an import's) every further edit moves it on again without looking.
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_of_a_rule_home_does_not_list_leaves_home_cached(client):
+    rules = [make_entry(Kind.RULE, title=f"Правило номер {n}", number=n) for n in range(1, 15)]
+    shown, unlisted = rules[0], rules[-1]
+    warm(client, "/", reverse("kb:rule_list"))
+    assert "Правило номер 14" not in get(client, "/")[0]
+    edit(unlisted, summary="Описание, которое поменял редактор.")
+    assert get(client, "/")[1] == 0
+    # Its own page and its kind's list show the change.
+    assert "поменял редактор" in get(client, unlisted.get_absolute_url())[0]
+    assert "поменял редактор" in get(client, reverse("kb:rule_list") + "?page=1")[0]
+    # A rule home lists moves to the end: the next rule takes its place on home.
+    edit(shown, number=99)
+    home = get(client, "/")[0]
+    assert "Правило номер 13" in home
+    assert "Правило номер 1<" not in home
+
+
+# Committed saves, as an editor's are: inside one transaction that has already moved "home"
+# on (a test's, an import's) every further edit moves it on again without looking.
+@pytest.mark.django_db(transaction=True)
+def test_a_situation_renamed_into_homes_first_situations_shows_there(client):
+    for letter in "БВГДЕЖЗИ":
+        make_entry(Kind.SITUATION, title=f"Клиент {letter}")
+    last = make_entry(Kind.SITUATION, title="Клиент Я")
+    warm(client, "/")
+    assert "Клиент Я" not in get(client, "/")[0]
+    edit(last, title="Клиент Ю")  # still after the first eight: home is left cached
+    assert get(client, "/")[1] == 0
+    edit(last, title="Клиент А")  # now the first in order
+    home = get(client, "/")[0]
+    assert "Клиент А" in home
+    assert "Клиент И" not in home  # pushed out of the eight
+
+
+def test_tags_of_a_published_entry_change_homes_tag_cloud(client, content):
+    warm(client, "/")
+    content["other"].tags.add("новая метка")
+    assert "новая метка" in get(client, "/")[0]
+    warm(client, "/")
+    content["other"].tags.remove("новая метка")
+    assert "новая метка" not in get(client, "/")[0]
+
+
+def test_deleting_an_entry_home_lists_takes_it_off_every_page(client, content):
+    case = content["case"]
+    tag_page = reverse("kb:tag_detail", args=["postavki"])
+    pages = ["/", reverse("kb:case_list"), reverse("kb:feed")]
+    warm(client, *pages, tag_page)
+    Entry.objects.get(pk=case.pk).delete()
+    for url in pages:
+        assert "Случай с поставкой" not in get(client, url)[0], url
+    # No published entry carries the tag any more: its page is gone with the case.
+    assert client.get(tag_page).status_code == 404
+    assert client.get(case.get_absolute_url()).status_code == 404
+
+
+def test_home_blocks_of_invalidation_are_what_the_home_page_lists():
+    """`invalidation.home_block` decides whether home changed: it must list what home does."""
+    for n in range(12):
+        make_entry(Kind.SITUATION, title=f"Ситуация {n % 5} {n}", view_count=(n * 7) % 4)
+    for n in range(16):
+        make_entry(Kind.RULE, title=f"Правило {n}", number=(n * 5) % 17 + 1 if n % 3 else None)
+    for n in range(20):
+        make_entry(Kind.PRINCIPLE, title=f"Принцип {(n * 3) % 20}")
+    for n in range(9):
+        make_entry(Kind.CASE, title=f"Случай {n}")
+    blocks = views.home_blocks()
+    for kind, name in [
+        (Kind.SITUATION, "situations"),
+        (Kind.RULE, "rules"),
+        (Kind.PRINCIPLE, "principles"),
+        (Kind.CASE, "cases"),
+    ]:
+        block = invalidation.home_block(kind)
+        rows = block[0] if kind == Kind.SITUATION else block
+        assert [row[0] for row in rows] == [entry.pk for entry in blocks[name]], kind
+    assert invalidation.home_block(Kind.SITUATION)[2] == blocks["situation_count"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editors_admin_save_moves_home_only_when_home_lists_the_entry(client, editor_client):
+    rules = [make_entry(Kind.RULE, title=f"Правило номер {n}", number=n) for n in range(1, 15)]
+    search.index_entries([rule.pk for rule in rules])
+    warm(client, "/")
+    for rule, summary in [(rules[-1], "Поменял редактор в админке"), (rules[0], "Тоже поменял")]:
+        data = open_form(editor_client, rule)
+        data["summary"] = summary
+        response = editor_client.post(change_url(rule), data)
+        assert response.status_code == 302, response.content.decode()[:500]
+        assert summary in get(client, rule.get_absolute_url())[0]
+        assert summary in get(client, reverse("kb:rule_list"))[0]
+        if rule == rules[-1]:  # the 14th: not on home, which stays cached
+            assert get(client, "/")[1] == 0
+        else:
+            assert summary in get(client, "/")[0]

@@ -89,3 +89,44 @@ def test_flush_view_counts_command_writes_the_counts(client, capsys):
     call_command("flush_view_counts")
     assert "Added 1 views." in capsys.readouterr().out
     assert views_of(entry) == 1
+
+
+def test_a_flush_reads_only_the_entries_with_counted_views(client):
+    viewed = make_entry()
+    for _ in range(5):
+        make_entry()
+    with CaptureQueriesContext(connection) as context:
+        assert viewcounts.flush() == 0
+    assert context.captured_queries == []  # nothing counted: not one entry read
+    client.get(viewed.get_absolute_url())
+    with CaptureQueriesContext(connection) as context:
+        assert viewcounts.flush() == 1
+    updates = [q["sql"] for q in context.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1 and str(viewed.pk) in updates[0]
+    assert views_of(viewed) == 1
+
+
+# Committed, as a flush is (inside a test's transaction, a scope moved on once is moved on by
+# every later edit of the same transaction).
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_makes_home_again_only_when_the_most_opened_situations_change(client):
+    first = make_entry(Kind.SITUATION, title="Клиент спорит")
+    second = make_entry(Kind.SITUATION, title="Клиент ушёл")
+    client.get("/")
+    client.get("/")
+    with CaptureQueriesContext(connection) as context:
+        client.get("/")
+    assert context.captured_queries == []
+    # The second situation is opened: now the most opened, home lists it first.
+    client.get(second.get_absolute_url())
+    viewcounts.flush()
+    home = client.get("/").content.decode()
+    assert home.index("Клиент ушёл") < home.index("Клиент спорит")
+    # Opened again: the order stays, and so does the cached home page.
+    client.get(second.get_absolute_url())
+    client.get(first.get_absolute_url())
+    assert viewcounts.flush() == 2
+    with CaptureQueriesContext(connection) as context:
+        client.get("/")
+    assert context.captured_queries == []
+    assert views_of(second) == 2
