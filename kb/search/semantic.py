@@ -82,25 +82,46 @@ def text_vector(text: str) -> np.ndarray | None:
     return unit([v for v in found if v is not None])
 
 
+class Vocabulary:
+    """The indexed words with a vector, each a row of unit vectors shared by every document
+    (a document keeps only its words' rows); it only grows, so that the documents kept from
+    an earlier build keep their rows."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, int] = {}
+        self.vectors: list[np.ndarray] = []
+        self.matrix = np.zeros((0, 1), dtype=np.float32)
+
+    def row(self, word: str, vector: np.ndarray) -> int:
+        if word not in self.rows:
+            self.rows[word] = len(self.vectors)
+            self.vectors.append(vector / (np.linalg.norm(vector) + 1e-9))
+        return self.rows[word]
+
+    def freeze(self) -> None:
+        if len(self.vectors) != len(self.matrix):
+            self.matrix = np.array(self.vectors, dtype=np.float32).reshape(len(self.vectors), -1)
+
+
 def document_vectors(
-    texts: tuple[str, ...], lexicon: spelling.Lexicon
+    texts: tuple[str, ...], lexicon: spelling.Lexicon, vocabulary: Vocabulary
 ) -> tuple[np.ndarray | None, tuple[np.ndarray, np.ndarray]]:
     """A document's unit vector (each distinct word once, at the weight of its best field), and
-    its words' unit vectors with the weights of their fields (for `word_similarities`)."""
+    its words' vocabulary rows with the weights of their fields (for `word_similarities`)."""
     weights: dict[str, float] = {}
     for text, weight in zip(texts, FIELD_WEIGHTS, strict=True):
         for word in words(text):
             if weights.get(word, 0.0) < weight:
                 weights[word] = weight
-    found, units, kept = [], [], []
+    found, rows, kept = [], [], []
     for word, weight in weights.items():
         vector = WordVectors.get(word, lexicon)
         if vector is not None:
             found.append(vector * weight)
-            units.append(vector / (np.linalg.norm(vector) + 1e-9))
+            rows.append(vocabulary.row(word, vector))
             kept.append(weight)
     field = np.array(kept, dtype=np.float32) / max(FIELD_WEIGHTS)
-    return unit(found), (np.array(units, dtype=np.float16), field)
+    return unit(found), (np.array(rows, dtype=np.int32), field)
 
 
 @dataclass
@@ -110,7 +131,8 @@ class DocumentSpace:
     matrix: np.ndarray  # one unit row per document (zeros for a document without a vector)
     rows: dict[int, int]
     texts: dict[int, int]  # document → hash of its text, to reuse its vector when unchanged
-    words: dict[int, tuple[np.ndarray, np.ndarray]]  # document → its words' unit vectors, weights
+    words: dict[int, tuple[np.ndarray, np.ndarray]]  # document → its vocabulary rows, weights
+    vocabulary: Vocabulary
 
 
 _space: list[DocumentSpace] = []
@@ -129,6 +151,7 @@ def document_space() -> DocumentSpace | None:
         if _space and _space[0].lexicon is lexicon:
             return _space[0]
         old = _space[0] if _space else None
+        vocabulary = old.vocabulary if old is not None else Vocabulary()
         ids, rows, texts, word_rows = [], [], {}, {}
         for pk, *fields in SearchDocument.objects.values_list("entry_id", *FIELDS).iterator(
             chunk_size=2000
@@ -137,14 +160,15 @@ def document_space() -> DocumentSpace | None:
             if old is not None and old.texts.get(pk) == key:
                 vector, word_rows[pk] = old.matrix[old.rows[pk]], old.words[pk]
             else:
-                vector, word_rows[pk] = document_vectors(tuple(fields), lexicon)
+                vector, word_rows[pk] = document_vectors(tuple(fields), lexicon, vocabulary)
             ids.append(pk)
             texts[pk] = key
             rows.append(vector if vector is not None else np.zeros(meaning_dimensions()))
+        vocabulary.freeze()
         matrix = np.array(rows, dtype=np.float32).reshape(len(rows), -1)
         space = DocumentSpace(
             lexicon, np.array(ids, dtype=np.int64), matrix, {pk: i for i, pk in enumerate(ids)},
-            texts, word_rows,
+            texts, word_rows, vocabulary,
         )  # fmt: skip
         _space[:] = [space]
         return space
@@ -193,14 +217,16 @@ def word_similarities(parsed: ParsedQuery, ids: list[int]) -> dict[int, float]:
         return {}
     weights = np.array([np.linalg.norm(v) for v in vectors], dtype=np.float32)
     query = (np.array(vectors) / weights[:, None]).astype(np.float32).T
-    found = {}
-    for pk in ids:
-        units, field = space.words.get(pk, (None, None))
-        if units is None or not len(units):
-            found[pk] = 0.0
-            continue
-        best = ((units.astype(np.float32) @ query) * field[:, None]).max(axis=0)
-        found[pk] = float((best * weights).sum() / weights.sum())
+    wanted = [pk for pk in ids if pk in space.words and len(space.words[pk][0])]
+    found = dict.fromkeys(ids, 0.0)
+    if not wanted:
+        return found
+    rows = np.unique(np.concatenate([space.words[pk][0] for pk in wanted]))
+    near = space.vocabulary.matrix[rows] @ query  # each word of those documents × query words
+    for pk in wanted:
+        word_rows, field = space.words[pk]
+        closeness = near[np.searchsorted(rows, word_rows)] * field[:, None]
+        found[pk] = float((closeness.max(axis=0) * weights).sum() / weights.sum())
     return found
 
 
