@@ -119,7 +119,8 @@ def search(
     # word may match, one ranking, so that a rare word's synonym outweighs a common word.
     layers = [parsed.own_word_groups(), groups] if mode == "AND" else [groups]
     wanted = offset + per_page
-    if typing or offset >= semantic.DEPTH:
+    if typing or offset >= semantic.DEPTH or results.total_is_estimate:
+        # Past `EXACT_LIMIT` matches, the tiers' order (title matches first) is the ranking.
         scored = ranked_pages(engine, layers, groups, mode, filters, results, wanted)
     else:
         scored = by_meaning(engine, layers, groups, mode, filters, results, parsed, wanted)

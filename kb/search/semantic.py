@@ -245,23 +245,26 @@ def blend(
     parsed: ParsedQuery, layers: list[list[tuple[int, float]]]
 ) -> list[tuple[int, float]] | None:
     """The layers of matches (each the engine's ranking, best first) re-ranked by meaning
-    within each layer, to `DEPTH`: the engine's score over the layer's best, plus the
-    similarity. None when the query or the entries have no meaning to go by."""
+    within each layer, the first `DEPTH` rows of them: the engine's score over the layer's
+    best, plus the similarity; the rows past them keep their order. None when the query or the
+    entries have no meaning to go by."""
     query = query_vector(parsed)
     if query is None:
         return None
-    ids = [pk for layer in layers for pk, _ in layer][: DEPTH * 2]
+    ids = [pk for layer in layers for pk, _ in layer][:DEPTH]
     near = word_similarities(parsed, ids)
     if not near:
         return None
-    blended = []
+    blended, seen = [], 0
     for layer in layers:
-        best = max((score for _, score in layer), default=0.0) or 1.0
+        head = layer[: max(DEPTH - seen, 0)]  # the first `DEPTH` rows of all the layers
+        seen += len(layer)
+        best = max((score for _, score in head), default=0.0) or 1.0
         combined = [
-            (pk, round(score / best + MEANING_WEIGHT * near.get(pk, 0.0), 4)) for pk, score in layer
+            (pk, round(score / best + MEANING_WEIGHT * near.get(pk, 0.0), 4)) for pk, score in head
         ]
         combined.sort(key=lambda row: (-row[1], row[0]))
-        blended += combined
+        blended += combined + layer[len(head) :]
     return blended
 
 
