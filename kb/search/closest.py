@@ -4,8 +4,10 @@ When the only words of a query that matched are in most entries («клиент�
 nothing, ranking by the words would present arbitrary entries as answers. Instead the entries
 closest in meaning are offered, labelled as such (`SearchResults.closest_by_meaning`): the
 candidates are the entries holding the query's words or the indexed words loosely near in
-meaning to the words not understood, and they are ranked by how close the meaning of their
-title and summary is to that of the whole query (mean navec vectors, cosine).
+meaning to the words not understood, and the entries nearest by their vectors
+(kb/search/semantic.py); they are ranked by their word-by-word closeness to the query. Without
+the entries' vectors (past `semantic.MAX_DOCUMENTS`), by how close the meaning of their title
+and summary is to that of the whole query.
 """
 
 from kb.content.models import SearchDocument
