@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString
 
 from kb.content.models import Kind, SearchDocument, Tag
-from kb.search import closest
+from kb.search import closest, semantic
 from kb.search.backends import backend
 from kb.search.base import Backend, Filters
 from kb.search.query import MAX_QUERY_LENGTH, Group, ParsedQuery, parse
@@ -108,6 +108,9 @@ def search(
     if not results.total and len(groups) > 1:
         mode = "OR"
         results.total = engine.count(groups, mode, filters, EXACT_LIMIT + 1)
+    if not results.total and not typing and parsed.groups:
+        # No entry holds any word: those closest in meaning, labelled as such.
+        return closest_by_meaning(results, parsed, engine, filters)
     if results.total > EXACT_LIMIT:
         results.total, results.total_is_estimate = EXACT_LIMIT, True
     results.page = max(1, min(page, results.page_count))
@@ -115,17 +118,44 @@ def search(
     # Entries in the query's own words first, then those found through synonyms; when any
     # word may match, one ranking, so that a rare word's synonym outweighs a common word.
     layers = [parsed.own_word_groups(), groups] if mode == "AND" else [groups]
-    if mode == "OR" and not typing and not results.total_is_estimate and results.page == 1:
-        # No entry holds every word: of the partial matches, those about the same thing first.
-        found = engine.ranked(groups, mode, filters, max(per_page, closest.RERANK_DEPTH))
-        scored = closest.rerank(parsed, found)[:per_page]
+    wanted = offset + per_page
+    if typing or offset >= semantic.DEPTH or results.total_is_estimate:
+        # Past `EXACT_LIMIT` matches, the tiers' order (title matches first) is the ranking.
+        scored = ranked_pages(engine, layers, groups, mode, filters, results, wanted)
     else:
-        scored = ranked_pages(engine, layers, groups, mode, filters, results, offset + per_page)
+        scored = by_meaning(engine, layers, groups, mode, filters, results, parsed, wanted)
     scored = scored[offset:]
     results.hits = hits(scored, parsed, with_snippets=not typing)
     if facets:
         results.kind_counts, results.tag_counts = engine.facets(groups, mode, filters, FACET_LIMIT)
     return results
+
+
+def by_meaning(
+    engine: Backend,
+    layers: list[list[Group]],
+    groups: list[Group],
+    mode: str,
+    filters: Filters,
+    results: SearchResults,
+    parsed: ParsedQuery,
+    count: int,
+) -> list[tuple[int, float]]:
+    """The first `count` matches, the head of each layer re-ranked by meaning
+    (kb/search/semantic.py); when every match fits on the first page, the entries closest in
+    meaning that matched no word follow them (counted in the total)."""
+    depth = max(count, semantic.DEPTH)
+    found = ranked_pages(engine, layers, groups, mode, filters, results, depth, by_layer=True)
+    blended = semantic.blend(parsed, found)
+    if blended is None:
+        return [row for layer in found for row in layer][:count]
+    if results.page == 1 and not results.total_is_estimate and results.total < results.per_page:
+        exclude = {pk for pk, _ in blended}
+        extra = closest.filtered(semantic.related(parsed, exclude), filters)
+        extra = extra[: results.per_page - results.total]
+        blended += [(pk, 0.0) for pk in extra]
+        results.total += len(extra)
+    return blended[:count]
 
 
 def ranked_pages(
@@ -136,9 +166,13 @@ def ranked_pages(
     filters: Filters,
     results: SearchResults,
     count: int,
-) -> list[tuple[int, float]]:
-    """The first `count` matches, layer by layer (own words first, then synonyms)."""
+    *,
+    by_layer: bool = False,
+):
+    """The first `count` matches, layer by layer (own words first, then synonyms); with
+    `by_layer`, a list for each layer."""
     scored: list[tuple[int, float]] = []
+    split: list[list[tuple[int, float]]] = []
     for layer in layers if layers[0] != groups else layers[-1:]:
         wanted = count - len(scored)
         if wanted <= 0:
@@ -148,8 +182,9 @@ def ranked_pages(
         else:
             found = engine.ranked(layer, mode, filters, wanted + len(scored))
         known = {pk for pk, _ in scored}
-        scored += [row for row in found if row[0] not in known][:wanted]
-    return scored
+        split.append([row for row in found if row[0] not in known][:wanted])
+        scored += split[-1]
+    return split if by_layer else scored
 
 
 def closest_by_meaning(

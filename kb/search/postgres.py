@@ -1,4 +1,6 @@
-"""PostgreSQL backend: a weighted `tsvector` per document, the built-in `russian` configuration.
+"""PostgreSQL backend: a weighted `tsvector` per document, in the `pravila_russian`
+configuration (the built-in `russian` one without its stop words, created by migration
+kb/content/migrations/0010: SQLite's index keeps those words, and staff search by some).
 
 Title and search phrases weigh A, summary, steps and tags B, body C; PostgreSQL stems both
 sides itself. "ё" is folded into "е" before stemming (the `russian` configuration does not).
@@ -18,12 +20,12 @@ TIERS = ("A", "B", "")
 # bodies but rare in titles costs milliseconds, not a second, on 100,000 entries.
 TIER_SCAN = 1000
 VECTOR = (
-    "setweight(to_tsvector('russian', translate(lower(title), 'ё', 'е')), 'A') || "
-    "setweight(to_tsvector('russian', translate(lower(phrases), 'ё', 'е')), 'A') || "
-    "setweight(to_tsvector('russian', translate(lower(summary), 'ё', 'е')), 'B') || "
-    "setweight(to_tsvector('russian', translate(lower(steps), 'ё', 'е')), 'B') || "
-    "setweight(to_tsvector('russian', translate(lower(tags), 'ё', 'е')), 'B') || "
-    "setweight(to_tsvector('russian', translate(lower(body), 'ё', 'е')), 'C')"
+    "setweight(to_tsvector('pravila_russian', translate(lower(title), 'ё', 'е')), 'A') || "
+    "setweight(to_tsvector('pravila_russian', translate(lower(phrases), 'ё', 'е')), 'A') || "
+    "setweight(to_tsvector('pravila_russian', translate(lower(summary), 'ё', 'е')), 'B') || "
+    "setweight(to_tsvector('pravila_russian', translate(lower(steps), 'ё', 'е')), 'B') || "
+    "setweight(to_tsvector('pravila_russian', translate(lower(tags), 'ё', 'е')), 'B') || "
+    "setweight(to_tsvector('pravila_russian', translate(lower(body), 'ё', 'е')), 'C')"
 )
 
 
@@ -64,7 +66,10 @@ class PostgresBackend(Backend):
         self, groups: Sequence[Group], mode: str, filters: Filters, tier: int = 2
     ) -> tuple[str, list]:
         where, params = self.filter_sql(filters)
-        sql = "FROM kb_searchdocument d WHERE d.search_vector @@ to_tsquery('russian', %s)" + where
+        sql = (
+            "FROM kb_searchdocument d WHERE d.search_vector @@ to_tsquery('pravila_russian', %s)"
+            + where
+        )
         return sql, [tsquery(groups, mode, tier), *params]
 
     def score_sql(self, groups: Sequence[Group], mode: str, tier: int = 2) -> tuple[str, list]:
@@ -74,8 +79,8 @@ class PostgresBackend(Backend):
             # which prefers the title): the rare word a document holds outweighs the common
             # ones, as bm25's IDF does on SQLite. (When every word matches, plain ts_rank.)
             part = (
-                "{weight!r} * ((d.search_vector @@ to_tsquery('russian', %s))::int"
-                " + ts_rank(d.search_vector, to_tsquery('russian', %s), 1))"
+                "{weight!r} * ((d.search_vector @@ to_tsquery('pravila_russian', %s))::int"
+                " + ts_rank(d.search_vector, to_tsquery('pravila_russian', %s), 1))"
             )
             parts, params = [], []
             for group in groups:
@@ -83,7 +88,7 @@ class PostgresBackend(Backend):
                 query = tsquery([group], mode, tier)
                 params += [query, query]
             return "(" + " + ".join(parts) + ")", params
-        return "ts_rank(d.search_vector, to_tsquery('russian', %s), 1)", [
+        return "ts_rank(d.search_vector, to_tsquery('pravila_russian', %s), 1)", [
             tsquery(groups, mode, tier)
         ]
 
@@ -97,14 +102,14 @@ class PostgresBackend(Backend):
         return self._fetch(
             f"SELECT d.entry_id, {score} AS score "
             f"FROM (SELECT d.entry_id, d.search_vector {sql} LIMIT %s) d "
-            "WHERE d.search_vector @@ to_tsquery('russian', %s) LIMIT %s",
+            "WHERE d.search_vector @@ to_tsquery('pravila_russian', %s) LIMIT %s",
             [*score_params, *params, TIER_SCAN, tsquery(groups, mode, tier), limit],
         )
 
     def bare(self, text: str, limit: int = 10) -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT entry_id FROM kb_searchdocument, plainto_tsquery('russian', %s) q "
+                "SELECT entry_id FROM kb_searchdocument, plainto_tsquery('pravila_russian', %s) q "
                 "WHERE search_vector @@ q ORDER BY ts_rank(search_vector, q) DESC LIMIT %s",
                 [text, limit],
             )

@@ -1,12 +1,13 @@
 """What the semantic layer costs a process, behind `manage.py bench_meaning`: the resident
 memory and time of loading the navec vectors (once per process, on the first query that needs
-them), of the index's word vectors, and of a query by meaning once loaded."""
+them), of the index's word vectors and entries' vectors, and of a query by meaning once
+loaded."""
 
 import resource
 import time
 from collections.abc import Callable
 
-from kb.search import meaning
+from kb.search import meaning, semantic
 
 QUERIES = ("фуршет", "компьютерщик", "рыдает", "имидж", "заказчик", "пьянка")
 
@@ -41,6 +42,9 @@ def run(write: Callable[[str], None]) -> dict[str, float]:
     space = meaning.index_space()
     meaning.reference()
     figures["index_s"] = time.perf_counter() - started
+    started = time.perf_counter()
+    documents = semantic.document_space()
+    figures["documents_s"] = time.perf_counter() - started
     figures["total_mb"] = resident_mb() - before
     times = []
     for word in QUERIES * 5:
@@ -54,6 +58,10 @@ def run(write: Callable[[str], None]) -> dict[str, float]:
         f"index words' vectors ({len(space.words) if space else 0} words) and "
         f"{meaning.REFERENCE_WORDS:,} reference words' built in "
         f"{figures['index_s']:.2f} s; semantic layer in all +{figures['total_mb']:.0f} MB"
+    )
+    write(
+        f"entries' vectors ({len(documents.ids) if documents else 0} entries) built in "
+        f"{figures['documents_s']:.2f} s"
     )
     write(f"a word's neighbours by meaning, once loaded: median {figures['query_ms']:.2f} ms")
     return figures

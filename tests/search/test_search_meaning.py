@@ -104,15 +104,7 @@ def test_death_through_morphology_still_works(client, seeded):
     ("query", "title"),
     [
         ("уважать клиента", RESPECT),
-        pytest.param(
-            "уважительный",
-            RESPECT,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="issue 19, open: the corrected seed (issue 20) no longer holds "
-                "«уважительно», and an adjective is not yet joined to its noun's root",
-            ),
-        ),
+        ("уважительный", RESPECT),
         ("хамство", RUDE),
     ],
 )
@@ -151,11 +143,6 @@ def test_only_a_ubiquitous_word_matched_gives_closest_by_meaning_labelled(client
     assert "ближайшее по смыслу" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 19, open: on the corrected seed (issue 20) the news vectors put «рыдать» far "
-    "from every word of «Клиент впал в истерику», so the closest entry by meaning is another",
-)
 def test_the_closest_entry_by_meaning_is_the_one_about_the_same_thing(client, seeded):
     assert HYSTERICS in api_titles(api(client, q="клиент рыдает"))[:3]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('kb', '0009_entry_popular_idx'),
+        ('kb', '0010_search_config_keeps_stop_words'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
