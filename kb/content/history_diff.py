@@ -4,7 +4,7 @@ admin's history pages and the "what changed since you read it" notes show."""
 import datetime
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -157,18 +157,28 @@ def diff_html(old: str, new: str) -> SafeString:
 def compare(old: EntrySnapshot | None, new: EntrySnapshot) -> list[dict[str, Any]]:
     """Rows for a diff table: label, whether it changed, and the marked-up text."""
     old_text, new_text = readable([old, new]) if old is not None else [None, readable([new])[0]]
+    return diff_rows(old_text, new_text, DIFF_ORDER, FIELD_LABELS)
+
+
+def diff_rows(
+    old_text: Mapping[str, str] | None,
+    new_text: Mapping[str, str],
+    names: Iterable[str],
+    labels: Mapping[str, Any],
+) -> list[dict[str, Any]]:
+    """One row per field with text on either side, in the order of `names` (reading paths'
+    history shows its diffs in the same rows)."""
     rows = []
-    for name in DIFF_ORDER:
+    for name in names:
         before = old_text[name] if old_text is not None else ""
         after = new_text[name]
-        if not before and not after:
-            continue
-        rows.append(
-            {
-                "name": name,
-                "label": FIELD_LABELS[name],
-                "changed": before != after,
-                "html": diff_html(before, after),
-            }
-        )
+        if before or after:
+            rows.append(
+                {
+                    "name": name,
+                    "label": labels[name],
+                    "changed": before != after,
+                    "html": diff_html(before, after),
+                }
+            )
     return rows

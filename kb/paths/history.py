@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
 from kb.content.history import HistoryError, format_moment
-from kb.content.history_diff import diff_html
+from kb.content.history_diff import diff_rows
 from kb.content.models import Entry, Status
 from kb.paths.models import Path, PathEntry
 
@@ -103,20 +103,9 @@ def readable(snapshots: Iterable[PathSnapshot]) -> list[dict[str, str]]:
 def compare(old: PathSnapshot | None, new: PathSnapshot) -> list[dict[str, Any]]:
     """Rows for a diff table (the same shape as entries' diffs)."""
     old_text, new_text = readable([old, new]) if old is not None else [None, readable([new])[0]]
-    rows = []
-    for name in ("title", "slug", "intro", "items", "status"):
-        before = old_text[name] if old_text is not None else ""
-        after = new_text[name]
-        if before or after:
-            rows.append(
-                {
-                    "name": name,
-                    "label": FIELD_LABELS[name],
-                    "changed": before != after,
-                    "html": diff_html(before, after),
-                }
-            )
-    return rows
+    return diff_rows(
+        old_text, new_text, ("title", "slug", "intro", "items", "status"), FIELD_LABELS
+    )
 
 
 def apply_snapshot(path: Path, snapshot: PathSnapshot) -> Path:

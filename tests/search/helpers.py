@@ -5,6 +5,10 @@ import re
 from django.test import Client
 from django.urls import reverse
 
+from kb import search
+from kb.content.models import Entry
+from tests.factories import make_entry
+
 
 def api(client: Client, **params: str) -> dict:
     response = client.get("/api/v1/search/", params)
@@ -20,3 +24,10 @@ def page_text(client: Client, **params: str) -> str:
     response = client.get(reverse("kb:search"), params)
     assert response.status_code == 200
     return " ".join(re.sub(r"<[^>]+>", " ", response.content.decode()).split())
+
+
+def indexed(*args, **kwargs) -> Entry:
+    """An entry made by the factory and put in the search index at once."""
+    entry = make_entry(*args, **kwargs)
+    search.index_entries([entry.pk])
+    return entry

@@ -14,17 +14,11 @@ from kb.content.models import Entry, Kind, SearchDocument, Status, Synonym
 from kb.content.services import load_seed
 from tests.factories import make_entry
 from tests.helpers import change_url, open_form
-from tests.search.helpers import api
+from tests.search.helpers import api, indexed
 
 pytestmark = pytest.mark.django_db
 
 PRINTER = "Клиент попросил перепрошивку, после неё сломался принтер"
-
-
-def indexed(*args, **kwargs) -> Entry:
-    entry = make_entry(*args, **kwargs)
-    search.index_entries([entry.pk])
-    return entry
 
 
 def titles(results: search.SearchResults) -> list[str]:

@@ -6,19 +6,13 @@ import pytest
 
 from kb import search
 from kb.content.models import Entry
-from tests.factories import make_entry
+from tests.search.helpers import indexed
 
 pytestmark = pytest.mark.django_db
 
 LATE = "Сотрудник опоздал на встречу"
 DELAYED = "Мастер задержался в пробке и приехал позже"
 PRINTER = "Принтер не печатает после обновления"
-
-
-def indexed(**fields) -> Entry:
-    entry = make_entry(**fields)
-    search.index_entries([entry.pk])
-    return entry
 
 
 def titles(results: search.SearchResults) -> list[str]:

@@ -14,17 +14,12 @@ from kb.content import history
 from kb.content.models import Entry, Kind
 from tests.factories import make_entry
 from tests.helpers import change_url, open_form
+from tests.search.helpers import indexed
 
 pytestmark = pytest.mark.django_db
 
 MISSING = "Сотрудник не вышел на связь"
 PHRASE = "не берёт трубку"
-
-
-def indexed(*args, **kwargs) -> Entry:
-    entry = make_entry(*args, **kwargs)
-    search.index_entries([entry.pk])
-    return entry
 
 
 def titles(results: search.SearchResults) -> list[str]:

@@ -9,19 +9,13 @@ from django.urls import reverse
 
 from kb import search
 from kb.content.models import Synonym
-from tests.factories import make_entry
-from tests.search.helpers import api, api_titles, page_text
+from tests.search.helpers import api, api_titles, indexed, page_text
 
 pytestmark = pytest.mark.django_db
 
 PRINTER = "После перепрошивки по просьбе клиента сломался принтер"
 HYSTERICS = "Клиент впал в истерику"
 RUDE = "Грубый клиент — повод отказаться от контракта"
-
-
-def indexed(**fields) -> None:
-    entry = make_entry(**fields)
-    search.index_entries([entry.pk])
 
 
 # 1. Only what is misspelt is corrected
