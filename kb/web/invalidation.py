@@ -184,13 +184,20 @@ def entry_scopes(entry: Entry) -> set[str]:
     if entry.pk is None:
         return scopes
     scopes |= {tag_scope(slug) for slug in entry.tags.values_list("slug", flat=True)}
-    linked = Entry.objects.filter(
-        Q(basis=entry)
-        | Q(applied_in=entry)
-        | Q(see_also=entry)
-        | Q(examples=entry)
-        | Q(example_of=entry)
-    ).values_list("slug", flat=True)
+    # One semi-join per link table: joining them all in one query multiplied their rows
+    # (seconds per save at 10,000 entries on PostgreSQL).
+    basis, see_also, examples = Entry.basis.through, Entry.see_also.through, Entry.examples.through
+    linked = (
+        Entry.objects.filter(
+            Q(pk__in=basis.objects.filter(to_entry=entry).values("from_entry"))
+            | Q(pk__in=basis.objects.filter(from_entry=entry).values("to_entry"))
+            | Q(pk__in=see_also.objects.filter(to_entry=entry).values("from_entry"))
+            | Q(pk__in=examples.objects.filter(to_entry=entry).values("from_entry"))
+            | Q(pk__in=examples.objects.filter(from_entry=entry).values("to_entry"))
+        )
+        .order_by()
+        .values_list("slug", flat=True)
+    )
     return scopes | {entry_scope(slug) for slug in set(linked)}
 
 
