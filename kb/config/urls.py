@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from kb.content.models import KIND_PATHS
-from kb.web import health, sitemaps, views
+from kb.web import health, home, oembed, search_page, sitemaps, views
 from kb.web.api import api
 from kb.web.feeds import RecentChangesFeed
 
@@ -21,14 +21,14 @@ for kind, segment in KIND_PATHS.items():
     ]
 
 kb_patterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", home.HomeView.as_view(), name="home"),
     *kind_patterns,
     path("tags/", views.TagListView.as_view(), name="tag_list"),
     path("tags/<slug:slug>/", views.TagDetailView.as_view(), name="tag_detail"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source_detail"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("search/", search_page.SearchView.as_view(), name="search"),
     path("e/<int:pk>/", views.short_link, name="entry_short"),
-    path("oembed/", views.oembed, name="oembed"),
+    path("oembed/", oembed.oembed, name="oembed"),
     path("feed/", RecentChangesFeed(), name="feed"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
     path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),

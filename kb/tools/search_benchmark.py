@@ -23,8 +23,8 @@ from kb import search
 from kb.content.models import Entry, Kind, Response, Status, Tag, TaggedEntry
 from kb.content.services import read_seed, read_seed_synonyms
 from kb.search.backends import backend
+from kb.search.query import clean_query
 from kb.search.russian import STOP_WORDS, words
-from kb.web.views import clean_query
 
 SIZES = (1_000, 10_000, 100_000)
 SENTENCE = re.compile(r"[^.!?…]+[.!?…]")

@@ -73,12 +73,9 @@ def page_scopes(request: HttpRequest) -> tuple[str, ...]:
     return (CONTENT, ENTRIES)
 
 
-# What the home page shows of each kind: the blocks of kb.web.views.home_blocks, by the same
-# queries, reduced to the fields the page shows (tests/web/test_invalidation.py checks that
-# they agree). Rules and cases are shown as cards (title, number, summary, tags), situations
-# and principles as titles.
-HOME_LIMITS = {Kind.SITUATION: 8, Kind.RULE: 12, Kind.PRINCIPLE: 16, Kind.CASE: 6}
-HOME_ORDER = {Kind.SITUATION: ("-view_count", "title"), Kind.CASE: ("-updated_at", "-pk")}
+# What the home page shows of each kind (`EntryQuerySet.on_home`, which the home view lists
+# too), reduced to the fields the page shows. Rules and cases are shown as cards (title,
+# number, summary, tags), situations and principles as titles.
 HOME_FIELDS = {
     Kind.SITUATION: ("pk", "slug", "title", "view_count"),
     Kind.RULE: ("pk", "slug", "number", "title", "summary"),
@@ -90,10 +87,7 @@ HOME_FIELDS = {
 def home_block(kind: str) -> tuple:
     """What the home page shows of `kind`, as plain values: equal before and after an edit
     exactly when the edit leaves that block as it was."""
-    published = Entry.objects.published().of_kind(kind)
-    order = HOME_ORDER.get(kind)
-    rows = (published.order_by(*order) if order else published).values_list(*HOME_FIELDS[kind])
-    shown = list(rows[: HOME_LIMITS[kind]])
+    shown = list(Entry.objects.on_home(kind).values_list(*HOME_FIELDS[kind]))
     if kind != Kind.SITUATION:
         return tuple(shown)
     # Situations: titles in order of openings (not the counts themselves, which change with
@@ -101,12 +95,12 @@ def home_block(kind: str) -> tuple:
     return (
         tuple(row[:3] for row in shown),
         bool(shown and shown[0][3]),
-        published.count(),
+        Entry.objects.published().of_kind(kind).count(),
     )
 
 
 def home_state(kinds: set[str]) -> dict[str, tuple]:
-    return {kind: home_block(kind) for kind in sorted(kinds) if kind in HOME_LIMITS}
+    return {kind: home_block(kind) for kind in sorted(kinds) if kind in HOME_FIELDS}
 
 
 def home_changed(entry: Entry, deleted: bool = False) -> bool:

@@ -219,7 +219,7 @@ def test_a_failing_write_is_logged_and_the_search_answers(client, entry, monkeyp
     # A source the database's check constraint refuses: a real failed INSERT, in the request's
     # transaction (on PostgreSQL a failure outside a savepoint would break every later query).
     bogus = SimpleNamespace(PAGE="bogus", API="bogus")
-    monkeypatch.setattr("kb.web.views.SearchSource", bogus)
+    monkeypatch.setattr("kb.web.search_page.SearchSource", bogus)
     monkeypatch.setattr("kb.web.api.SearchSource", bogus)
     with caplog.at_level(logging.ERROR, logger="kb.misslog.services"):
         html = page_search(client, "сотрудник")
@@ -450,7 +450,7 @@ def test_a_draft_gets_the_phrase_and_the_editor_is_told_it_is_not_found_yet(edit
 
 
 def test_the_savepoint_keeps_the_request_transaction_usable(client, entry, monkeypatch):
-    monkeypatch.setattr("kb.web.views.SearchSource", SimpleNamespace(PAGE="bogus"))
+    monkeypatch.setattr("kb.web.search_page.SearchSource", SimpleNamespace(PAGE="bogus"))
     page_search(client, "сотрудник")
     # The test's own transaction still works after the failed INSERT.
     with connection.cursor() as cursor:

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from kb.content.admin import entries as admin_entries
 from kb.content.models import Entry, Kind, Source, Status, Tag, TaggedEntry
-from kb.web import sitemaps, views
+from kb.web import home, sitemaps, views
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_admin_entry_lists_skip_the_full_count(admin_client):
 def test_home_shows_a_bounded_number_of_each_kind_and_links_to_all(client):
     add_entries(300)
     html = client.get(reverse("kb:home")).content.decode()
-    assert html.count('class="entry-card"') == views.HOME_RULES + views.HOME_CASES
+    assert html.count('class="entry-card"') == home.HOME_RULES + home.HOME_CASES
     for name in ("situation", "rule", "principle", "case", "tag"):
         assert f'href="{reverse(f"kb:{name}_list")}"' in html, name
     # Uncached, with hundreds of entries, the page stays small.

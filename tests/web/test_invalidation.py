@@ -11,7 +11,7 @@ from django.urls import reverse
 from kb import search
 from kb.content.models import Entry, Kind, Status, Tag
 from kb.core import cache
-from kb.web import invalidation, views
+from kb.web import home, invalidation
 from tests.factories import make_entry
 from tests.helpers import change_url, open_form
 from tests.web.test_caching import get
@@ -311,7 +311,7 @@ def test_home_blocks_of_invalidation_are_what_the_home_page_lists():
         make_entry(Kind.PRINCIPLE, title=f"Принцип {(n * 3) % 20}")
     for n in range(9):
         make_entry(Kind.CASE, title=f"Случай {n}")
-    blocks = views.home_blocks()
+    blocks = home.home_blocks()
     for kind, name in [
         (Kind.SITUATION, "situations"),
         (Kind.RULE, "rules"),

@@ -31,7 +31,7 @@ from kb.content.models import (
     Rule,
     Situation,
 )
-from kb.content.models.entries import LONG_TEXTS
+from kb.content.models.querysets import LONG_TEXTS
 from kb.core import signals
 
 

@@ -17,12 +17,15 @@ from kb.content.models.entries import (
     STRUCTURE_FIELDS,
     EditConflict,
     Entry,
-    EntryManager,
-    EntryQuerySet,
     EntrySlug,
-    page_prefetches,
 )
 from kb.content.models.kinds import Case, KindManager, KindProxy, Principle, Rule, Situation
+from kb.content.models.querysets import (
+    HOME_LIMITS,
+    EntryManager,
+    EntryQuerySet,
+    page_prefetches,
+)
 from kb.content.models.search import SearchDocument, SearchWord
 from kb.content.models.steps import Response
 from kb.content.models.synonyms import Synonym
@@ -36,6 +39,7 @@ from kb.content.models.taxonomy import (
 )
 
 __all__ = [
+    "HOME_LIMITS",
     "ITEM_MAX_LENGTH",
     "KIND_PATHS",
     "KIND_PLURALS",

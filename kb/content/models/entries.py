@@ -1,20 +1,18 @@
 """Entries: the unit staff read, search and link to, with every address they ever had."""
 
-import datetime
-from collections.abc import Iterable
 from typing import ClassVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from kb.content.models.choices import KIND_PLURALS, SLUG_MAX_LENGTH, Kind, Status
-from kb.content.models.taxonomy import NormalizedTagManager, Source, Tag, TaggedEntry
+from kb.content.models.querysets import EntryManager
+from kb.content.models.taxonomy import NormalizedTagManager, Source, TaggedEntry
 from kb.core.markdown import render_markdown
 from kb.core.text import make_slug, split_lines, squash_whitespace, unique_slug
 
@@ -48,117 +46,6 @@ class EditConflict(Exception):
         super().__init__(f"{entry.pk}: expected version {expected_version}, which is not current")
         self.entry = entry
         self.expected_version = expected_version
-
-
-# What a list of entries never shows.
-LONG_TEXTS = (
-    "body",
-    "body_html",
-    "lesson",
-    "lesson_html",
-    "signals",
-    "say",
-    "avoid",
-    "escalation",
-    "search_phrases",
-)
-
-
-class EntryQuerySet(models.QuerySet):
-    def published(self) -> "EntryQuerySet":
-        return self.filter(status=Status.PUBLISHED)
-
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> "EntryQuerySet":
-        """Everything for editors (who preview drafts), published entries for everyone else."""
-        return self if user.has_perm("kb.view_entry") else self.published()
-
-    def known_as(self, slug: str) -> "EntryQuerySet":
-        """The entry whose slug is, or once was, `slug` (at most one: slugs are never reused)."""
-        return self.filter(
-            Q(slug=slug) | Q(pk__in=EntrySlug.objects.filter(slug=slug).values("entry_id"))
-        )
-
-    def mark_changed(self) -> int:
-        """Move the version on without a save: a step changed outside the entry's own form."""
-        return self.update(version=F("version") + 1)
-
-    def review_overdue(self, today: datetime.date) -> "EntryQuerySet":
-        """Entries whose "review by" date has passed."""
-        return self.filter(review_by__lt=today)
-
-    def review_unscheduled(self) -> "EntryQuerySet":
-        """Entries nobody has set a "review by" date for."""
-        return self.filter(review_by__isnull=True)
-
-    def review_due_soon(self, today: datetime.date, within_days: int) -> "EntryQuerySet":
-        """Entries due for review from today to `within_days` days ahead."""
-        return self.filter(
-            review_by__gte=today, review_by__lte=today + datetime.timedelta(days=within_days)
-        )
-
-    def needing_review(self, today: datetime.date, within_days: int = 0) -> "EntryQuerySet":
-        """Overdue, unscheduled, or due within `within_days` days of `today`."""
-        due = today + datetime.timedelta(days=within_days)
-        limit = Q(review_by__lte=due) if within_days else Q(review_by__lt=today)
-        return self.filter(limit | Q(review_by__isnull=True))
-
-    def of_kind(self, kind: str | None) -> "EntryQuerySet":
-        return self.filter(kind=kind) if kind else self
-
-    def tagged_with_all(self, tag_slugs: Iterable[str]) -> "EntryQuerySet":
-        """Entries that carry every one of the tags.
-
-        One subquery whatever the number of tags (a join per tag costs the planner seconds
-        on PostgreSQL, and SQLite refuses more than 64 tables); a slug no tag has means
-        nothing can match, which is known before any entry is read.
-        """
-        slugs = set(tag_slugs)
-        if not slugs:
-            return self
-        tag_ids = list(Tag.objects.filter(slug__in=slugs).values_list("pk", flat=True))
-        if len(tag_ids) < len(slugs):
-            return self.none()
-        if len(tag_ids) == 1:  # the common case, without the grouping
-            return self.filter(
-                pk__in=TaggedEntry.objects.filter(tag_id=tag_ids[0]).values("content_object_id")
-            )
-        carrying_all = (
-            TaggedEntry.objects.filter(tag_id__in=tag_ids)
-            .values("content_object_id")
-            .annotate(tag_count=Count("tag_id"))
-            .filter(tag_count=len(tag_ids))
-            .values("content_object_id")
-        )
-        return self.filter(pk__in=carrying_all)
-
-    def for_listing(self) -> "EntryQuerySet":
-        """What a list of entries shows, in a constant number of queries (the long texts
-        left out: a list sorts thousands of rows to show thirty)."""
-        return self.select_related("source").prefetch_related("tags").defer(*LONG_TEXTS)
-
-    def in_list_order(self, kind: str | None) -> "EntryQuerySet":
-        """The order of a list: rules by number, other kinds by title (which an index on
-        kind, status and title serves without sorting)."""
-        return self if kind in (None, Kind.RULE) else self.order_by("title", "pk")
-
-    def for_page(self) -> "EntryQuerySet":
-        """What an entry's own page shows, in a constant number of queries."""
-        return self.select_related("source").prefetch_related(*page_prefetches())
-
-
-def page_prefetches() -> list[str | models.Prefetch]:
-    """What an entry's page shows besides its row, for `prefetch_related`: its tags, steps,
-    citations and the published entries linked to it either way."""
-    linked = [
-        models.Prefetch(name, queryset=Entry.objects.published())
-        for name in ("basis", "applied_in", "see_also", "examples", "example_of")
-    ]
-    return ["tags", "responses", "citations__source", *linked]
-
-
-class EntryManager(models.Manager.from_queryset(EntryQuerySet)):
-    def get_by_natural_key(self, slug: str) -> "Entry":
-        return self.get(slug=slug)
 
 
 class Entry(models.Model):

@@ -6,7 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kb.content.models.choices import Kind
-from kb.content.models.entries import Entry, EntryManager, EntryQuerySet
+from kb.content.models.entries import Entry
+from kb.content.models.querysets import EntryManager, EntryQuerySet
 
 
 class KindManager(EntryManager):
