@@ -1,6 +1,9 @@
 """The load benchmark's choices: what it measures answers 200, and how it judges the figures."""
 
+import importlib
+
 import pytest
+from django.conf import settings
 
 from kb.content.services import load_seed
 from kb.tools.bench import load
@@ -63,3 +66,12 @@ def test_the_signed_in_benchmark_signs_a_reader_without_rights_in_through_the_lo
         assert load.BENCH_READER in response.read().decode()
     with pytest.raises(SystemExit, match=r"403|form came back"):
         load.sign_in(live_server.url, load.BENCH_READER, "wrong password")
+
+
+def test_the_bare_project_reads_the_sites_own_database_file(monkeypatch):
+    # Signed-in and editor runs send the site's session cookie to the bare view, which looks
+    # the session up: in another (missing) database file it answered 500 and the run stopped.
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    bare = importlib.reload(importlib.import_module("kb.tools.bench.settings"))
+    assert bare.BASE_DIR == settings.BASE_DIR
+    assert bare.DATABASES["default"]["NAME"] == str(settings.BASE_DIR / "var" / "db.sqlite3")

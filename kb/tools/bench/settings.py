@@ -46,7 +46,8 @@ TEMPLATES = [
         },
     },
 ]
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# The project directory (kb/tools/bench/settings.py is three packages down), as the site's.
+BASE_DIR = Path(__file__).resolve().parents[3]
 # The site's database, connected to as the site does (persistent connections).
 DATABASES = {
     "default": dj_database_url.config(

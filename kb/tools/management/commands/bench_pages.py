@@ -79,7 +79,6 @@ class Command(BaseCommand):
             # Built for each request: held to the target of uncached pages.
             targets = [dataclasses.replace(t, kind="uncached") for t in targets]
         password = load.reader_password() if options["signed_in"] else ""
-        bare_env = {**env, "DJANGO_SETTINGS_MODULE": "kb.tools.bench.settings"}
         # One password for both (a new one would sign the other session out).
         as_editor = options["editor"] or options["churn"]
         editor_password = churn.editor_password() if as_editor else ""
