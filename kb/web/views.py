@@ -20,6 +20,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
@@ -68,8 +69,9 @@ class EntryListView(ListView):
             heading=KIND_PLURALS[Kind(self.kind)],
             active_tags=self.active_tags,
             tag_slugs=self.tag_slugs,
-            narrowing_tags=narrowing(
-                Tag.objects.cloud(self.object_list.values("pk")), self.tag_slugs
+            # Read only when the list is rendered, not when it comes from the cache.
+            narrowing_tags=SimpleLazyObject(
+                lambda: narrowing(Tag.objects.cloud(self.object_list.values("pk")), self.tag_slugs)
             ),
         )
         return context
