@@ -35,6 +35,7 @@ from kb.web.api_schemas import (
     TagOut,
     ValidationErrors,
 )
+from kb.web.search_cache import shared_search
 
 
 class ReadableJSONRenderer(JSONRenderer):
@@ -301,7 +302,7 @@ def hit_out(hit: search.Hit, with_snippet: bool = True) -> dict[str, Any]:
 )
 def search_entries(request: HttpRequest, filters: Query[SearchFilters]) -> dict[str, Any]:
     query = clean_query(filters.q)
-    results = search.search(
+    results = shared_search(
         query,
         kind=filters.kind,
         tags=tuple(dict.fromkeys(filters.tag)),

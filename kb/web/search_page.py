@@ -16,6 +16,7 @@ from kb.misslog.services import record_search
 from kb.search.drafts import drafts_matching
 from kb.web.home import cached_tag_cloud, most_opened_situations
 from kb.web.params import requested_kind, requested_page, requested_query, requested_tag_slugs
+from kb.web.search_cache import shared_search
 
 
 class SearchPage(Sequence):
@@ -57,7 +58,7 @@ class SearchView(TemplateView):
             query=query, kind=kind, tag_slugs=tag_slugs, results=None, **kwargs
         )
         if query:
-            results = search.search(
+            results = shared_search(
                 query,
                 kind=kind,
                 tags=tuple(tag_slugs),
