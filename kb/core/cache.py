@@ -49,6 +49,8 @@ CONTENT = "content"
 ENTRIES = "entries"
 HOME = "home"
 SEARCH = "search"
+# What editors' searches find among drafts: moves on with any draft's text or tags.
+DRAFTS = "drafts"
 
 
 def generation_key(name: str = CONTENT) -> str:

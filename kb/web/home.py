@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from kb.content.models import HOME_LIMITS, Entry, Kind, Tag
@@ -66,8 +67,9 @@ class HomeView(TemplateView):
     template_name = "kb/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # Read only when home's shared part is rendered, not when it comes from the cache.
         return super().get_context_data(
-            **cached("home", home_blocks, scopes=(CONTENT, HOME)),
-            tags=most_used_tags(cached_tag_cloud()),
+            home=SimpleLazyObject(lambda: cached("home", home_blocks, scopes=(CONTENT, HOME))),
+            tags=SimpleLazyObject(lambda: most_used_tags(cached_tag_cloud())),
             **kwargs,
         )

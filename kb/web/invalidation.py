@@ -29,7 +29,7 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 
 from kb.content.models import Entry, EntrySlug, Kind, Response, Tag, TaggedEntry
-from kb.core.cache import CONTENT, ENTRIES, HOME, SEARCH, is_pending
+from kb.core.cache import CONTENT, DRAFTS, ENTRIES, HOME, SEARCH, is_pending
 
 # Written by the search index, which moves "search" on itself when it changes.
 QUIET = frozenset({"kb.SearchDocument", "kb.SearchWord"})
@@ -135,17 +135,17 @@ def scopes_changed_by(sender: Any, instance: Any = None, **kwargs: Any) -> set[s
     if isinstance(instance, TaggedEntry):
         entry = Entry.objects.filter(pk=instance.content_object_id).first()
         if entry is None:  # the entry is being deleted: its own deletion moves what shows it
-            return {tag_scope(instance.tag.slug), ENTRIES, HOME, SEARCH}
+            return {tag_scope(instance.tag.slug), ENTRIES, HOME, SEARCH, DRAFTS}
         if not entry.is_published:
-            return {entry_scope(entry.slug)}
+            return {entry_scope(entry.slug), DRAFTS}
         # A published entry's tags: its tag pages, its card in lists, the tag cloud (home).
         return {tag_scope(instance.tag.slug), HOME} | entry_scopes(entry)
     if isinstance(instance, Response | EntrySlug):
         owner_id = getattr(instance, "situation_id", None) or getattr(instance, "entry_id", None)
         entry = Entry.objects.filter(pk=owner_id).only("slug", "status").first()
         if entry is None:
-            return {ENTRIES, SEARCH}
-        return {entry_scope(entry.slug)} | ({ENTRIES, SEARCH} if entry.is_published else set())
+            return {ENTRIES, SEARCH, DRAFTS}
+        return {entry_scope(entry.slug)} | ({ENTRIES, SEARCH} if entry.is_published else {DRAFTS})
     if isinstance(instance, Tag) and kwargs.get("created"):
         return {ENTRIES}  # a new tag no entry carries yet: only the API's tag list shows it
     if model is not None and model.auto_created and is_entry_link(sender):
@@ -170,10 +170,11 @@ def is_entry_link(through: type[Model]) -> bool:
 
 def entry_scopes(entry: Entry) -> set[str]:
     """An entry's own scope and, when it is published, those of every list and page it
-    appears in (`remember_before` adds those of the entry as it was before the save)."""
+    appears in (`remember_before` adds those of the entry as it was before the save); a
+    draft's, its own and the drafts' searches."""
     scopes = {entry_scope(entry.slug)}
     if not entry.is_published:
-        return scopes
+        return scopes | {DRAFTS}  # editors' searches through drafts
     scopes |= {ENTRIES, SEARCH, kind_scope(entry.kind)}
     if entry.pk is None:
         return scopes

@@ -1,5 +1,6 @@
 """The search page: results with their filters, or an empty state that offers ways in."""
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -11,6 +12,7 @@ from django.views.generic import TemplateView
 
 from kb import search
 from kb.content.models import KIND_PLURALS, Kind, Tag
+from kb.core.cache import CONTENT, DRAFTS, cached
 from kb.misslog.models import Source as SearchSource
 from kb.misslog.services import record_search
 from kb.search.drafts import drafts_matching
@@ -94,7 +96,13 @@ class SearchView(TemplateView):
             )
         if query and self.request.user.has_perm("kb.view_entry"):
             # Editors find their drafts too, apart and marked; staff never see them.
-            context["drafts"] = drafts_matching(query, kind=kind, tags=tuple(tag_slugs))
+            # The same for every editor: kept until a draft's text or tags change.
+            asked = repr((query, kind, tag_slugs))
+            context["drafts"] = cached(
+                "drafts:" + hashlib.sha256(asked.encode()).hexdigest(),
+                lambda: drafts_matching(query, kind=kind, tags=tuple(tag_slugs)),
+                scopes=(CONTENT, DRAFTS),
+            )
         if not context.get("hits"):
             context.update(popular=most_opened_situations(), cloud=cached_tag_cloud())
         return context

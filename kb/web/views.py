@@ -193,7 +193,8 @@ class TagListView(ListView):
     context_object_name = "tags"
 
     def get_queryset(self) -> list[Tag]:
-        return cached_tag_cloud()
+        # Read only when the page's shared part is rendered, not when it comes from the cache.
+        return SimpleLazyObject(cached_tag_cloud)
 
 
 class TagDetailView(ListView):

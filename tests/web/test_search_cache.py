@@ -4,8 +4,9 @@ edit that changes what a search finds shows on the next request (issue 21)."""
 
 import pytest
 
-from kb.content.models import Kind, SearchDocument, Status
+from kb.content.models import Kind, Response, SearchDocument, Status
 from kb.search import engine
+from kb.web import search_page
 from tests.factories import make_entry
 from tests.helpers import change_url, open_form
 from tests.search.helpers import api, api_titles, indexed, page_text
@@ -69,3 +70,50 @@ def test_drafts_stay_the_editors_and_out_of_the_shared_search(editor_client, cli
     assert "Черновик про скидку" in page_text(editor_client, q="скидка")
     assert "Черновик про скидку" not in page_text(client, q="скидка")
     assert "Черновик про скидку" not in api_titles(api(client, q="скидка"))
+
+
+@pytest.fixture
+def draft_searches(monkeypatch):
+    """How many searches through the drafts ran."""
+    calls = []
+    real = search_page.drafts_matching
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search_page, "drafts_matching", counted)
+    return calls
+
+
+def test_editors_drafts_follow_every_edit_of_a_draft_at_once(
+    editor_client, entries, draft_searches
+):
+    draft = make_entry(Kind.SITUATION, title="Черновик про скидку", status=Status.DRAFT)
+    assert "Черновик про скидку" in page_text(editor_client, q="скидка")
+    assert "Черновик про скидку" in page_text(editor_client, q="скидка")
+    assert len(draft_searches) == 1  # the same for every editor until a draft changes
+    # Through the admin form: its title, then a step.
+    data = open_form(editor_client, draft)
+    data["title"] = "Черновик про рассрочку"
+    assert editor_client.post(change_url(draft), data).status_code == 302
+    assert "Черновик про рассрочку" not in page_text(editor_client, q="скидка")
+    assert "Черновик про рассрочку" in page_text(editor_client, q="рассрочка")
+    Response.objects.create(situation=draft, position=1, text="Предложите график платежей.")
+    assert "Черновик про рассрочку" in page_text(editor_client, q="график платежей")
+    draft.tags.add("деньги")
+    assert "Черновик про рассрочку" in page_text(editor_client, q="рассрочка", tag="dengi")
+    draft.delete()
+    assert "Черновик про рассрочку" not in page_text(editor_client, q="рассрочка")
+
+
+def test_a_published_draft_leaves_the_drafts_and_joins_the_search(editor_client, entries):
+    draft = make_entry(Kind.SITUATION, title="Черновик про скидку", status=Status.DRAFT)
+    assert 'class="draft-mark"' in editor_client.get("/search/", {"q": "скидка"}).content.decode()
+    data = open_form(editor_client, draft)
+    data["status"] = Status.PUBLISHED
+    assert editor_client.post(change_url(draft), data).status_code == 302
+    text = page_text(editor_client, q="скидка")
+    assert "Черновик про скидку" in text
+    html = editor_client.get("/search/", {"q": "скидка"}).content.decode()
+    assert 'class="draft-mark"' not in html
