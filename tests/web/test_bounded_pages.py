@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kb.content.admin import entries as admin_entries
-from kb.content.models import Entry, Kind, Source, Status, Tag, TaggedEntry
+from kb.content.models import Entry, Kind, Source, Status, Tag, TagCount, TaggedEntry
 from kb.web import home, sitemaps, views
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,7 @@ def add_entries(n: int, tag: str = "массово") -> None:
     TaggedEntry.objects.bulk_create(
         TaggedEntry(tag=tag_object, content_object=entry) for entry in entries
     )
+    TagCount.objects.recount_all()  # bulk_create sends no signal
 
 
 def fetch(client, url: str, **extra) -> tuple[int, int]:
@@ -121,6 +122,7 @@ def test_tag_pages_paginate_and_offer_a_bounded_number_of_narrowing_tags(client)
         tag = Tag.objects.create(name=f"тег {n}", slug=f"teg-{n}")
         entries = Entry.objects.order_by("pk")[: n + 1]
         TaggedEntry.objects.bulk_create(TaggedEntry(tag=tag, content_object=e) for e in entries)
+    TagCount.objects.recount_all()
     response = client.get(reverse("kb:tag_detail", args=["massovo"]))
     assert len(response.context["entries"]) == views.LIST_PAGE_SIZE
     narrowing = response.context["narrowing_tags"]

@@ -34,6 +34,7 @@ from kb.content.models.taxonomy import (
     SlugManager,
     Source,
     Tag,
+    TagCount,
     TaggedEntry,
     normalize_tag_name,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "Status",
     "Synonym",
     "Tag",
+    "TagCount",
     "TaggedEntry",
     "normalize_tag_name",
     "page_prefetches",
