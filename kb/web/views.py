@@ -233,12 +233,14 @@ class TagDetailView(ListView):
         if not hasattr(self, "_facets"):
 
             def build() -> dict[str, Any]:
+                if len(self.tag_slugs) == 1:  # one tag's counts are stored
+                    return {
+                        "kind_counts": self.tag.kind_counts(),
+                        "cloud": Tag.objects.cloud(alongside=self.tag),
+                    }
                 in_tags = Entry.objects.published().tagged_with_all(self.tag_slugs).order_by()
                 return {
-                    # One tag's counts are stored; those of entries with several are not.
-                    "kind_counts": self.tag.kind_counts()
-                    if len(self.tag_slugs) == 1
-                    else dict(in_tags.values_list("kind").annotate(n=Count("pk"))),
+                    "kind_counts": dict(in_tags.values_list("kind").annotate(n=Count("pk"))),
                     "cloud": Tag.objects.cloud(self.in_tags),
                 }
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
-from kb.content.models import Entry, Kind, Status, Tag, TagCount, TaggedEntry
+from kb.content.models import Entry, Kind, Status, Tag, TagCount, TaggedEntry, TagPair
 from kb.tools.transfer import import_knowledge_base
 from kb.tools.transfer.schema import FORMAT, FORMAT_VERSION
 from tests.factories import make_entry
@@ -37,9 +37,28 @@ def stored_counts() -> dict[tuple[str, str], int]:
     return {(name, kind): n for name, kind, n in rows}
 
 
+def real_pairs() -> dict[tuple[str, str], int]:
+    """(tag, other tag): published entries carrying both, counted pair by pair."""
+    tags = list(Tag.objects.all())
+    counted = {}
+    for tag in tags:
+        for other in tags:
+            if other != tag:
+                both = Entry.objects.published().filter(tags=tag).filter(tags=other).count()
+                if both:
+                    counted[(tag.name, other.name)] = both
+    return counted
+
+
+def stored_pairs() -> dict[tuple[str, str], int]:
+    rows = TagPair.objects.filter(count__gt=0).values_list("tag__name", "other__name", "count")
+    return {(name, other): n for name, other, n in rows}
+
+
 def assert_counts_right() -> dict[tuple[str, str], int]:
     stored = stored_counts()
     assert stored == real_counts()
+    assert stored_pairs() == real_pairs()
     return stored
 
 
@@ -54,12 +73,14 @@ def entries():
 
 def test_new_entries_are_counted_by_kind_and_drafts_are_not(entries):
     assert entries == {("сроки", "situation"): 2, ("сроки", "rule"): 1, ("этикет", "situation"): 1}
+    assert stored_pairs() == {("сроки", "этикет"): 1, ("этикет", "сроки"): 1}
 
 
 def test_tags_added_taken_off_set_and_cleared(entries):
     entry = Entry.objects.get(title="Сорвали")
     entry.tags.add("этикет", "новый")
     assert assert_counts_right()[("новый", "situation")] == 1
+    assert stored_pairs()[("сроки", "этикет")] == 2
     entry.tags.remove("сроки")
     assert assert_counts_right()[("сроки", "situation")] == 1
     entry.tags.set(["сроки", "деньги"])
@@ -88,8 +109,10 @@ def test_published_unpublished_and_moved_to_another_kind(entries):
 def test_a_deleted_entry_or_tag_is_no_longer_counted(entries):
     Entry.objects.get(title="Опоздали").delete()
     assert ("этикет", "situation") not in assert_counts_right()
+    assert stored_pairs() == {}
+    Entry.objects.get(title="Сорвали").tags.add("этикет")
     Tag.objects.get(name="сроки").delete()
-    assert assert_counts_right() == {}
+    assert assert_counts_right() == {("этикет", "situation"): 1}
 
 
 def test_admin_edits_publish_actions_deletion_and_recovery(editor_client, entries):
@@ -137,6 +160,7 @@ def test_an_import_counts_its_entries(entries):
 
 def test_the_migration_counts_what_was_there_before(entries):
     TagCount.objects.all().delete()
+    TagPair.objects.all().delete()
     migration = importlib.import_module("kb.content.migrations.0012_scale21c_tag_counts")
     migration.fill_counts(apps, None)
     assert assert_counts_right() == entries
@@ -149,6 +173,7 @@ def test_a_recount_makes_counts_written_around_the_signals_right(entries):
     )
     Entry.objects.filter(pk=entry.pk).update(kind=Kind.CASE)
     assert stored_counts() != real_counts()
+    assert stored_pairs() != real_pairs()
     TagCount.objects.recount_all()
     assert_counts_right()
 
@@ -178,9 +203,22 @@ def test_pages_with_a_cloud_never_group_the_taggings(client, settings, entries, 
     assert grouped == []
 
 
-def test_a_tag_page_counts_each_kind_from_the_stored_counts(client, settings, entries):
+def test_a_tag_page_reads_its_counts_and_narrowing_tags_from_the_stored_counts(
+    client, settings, entries
+):
     settings.PRAVILA_PAGE_CACHE_SECONDS = 0
-    response = client.get(reverse("kb:tag_detail", args=[Tag.objects.get(name="сроки").slug]))
+    Entry.objects.get(title="Обещать меньше").tags.add("деньги")
+    make_entry(Kind.CASE, title="Без сроков", tags=["деньги"])
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(reverse("kb:tag_detail", args=[Tag.objects.get(name="сроки").slug]))
     kinds = {kind.value: n for kind, _, n in response.context["kinds"]}
     assert kinds == {"situation": 2, "rule": 1, "principle": 0, "case": 0}
     assert response.context["paginator"].count == 3
+    narrowing = [(t.name, t.entry_count) for t in response.context["narrowing_tags"]]
+    assert narrowing == [("деньги", 1), ("этикет", 1)]
+    grouped = [
+        q["sql"]
+        for q in context.captured_queries
+        if "kb_taggedentry" in q["sql"] and "GROUP BY" in q["sql"].upper()
+    ]
+    assert grouped == []

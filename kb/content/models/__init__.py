@@ -36,6 +36,7 @@ from kb.content.models.taxonomy import (
     Tag,
     TagCount,
     TaggedEntry,
+    TagPair,
     normalize_tag_name,
 )
 
@@ -70,6 +71,7 @@ __all__ = [
     "Synonym",
     "Tag",
     "TagCount",
+    "TagPair",
     "TaggedEntry",
     "normalize_tag_name",
     "page_prefetches",

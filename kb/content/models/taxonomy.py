@@ -1,5 +1,7 @@
 """Sources that entries cite, and tags (with Latin slugs and normalised names)."""
 
+from collections.abc import Iterable
+from itertools import groupby
 from typing import ClassVar
 
 from django.db import models, transaction
@@ -77,16 +79,26 @@ class TagQuerySet(models.QuerySet):
             )
         )
 
-    def cloud(self, entries: models.QuerySet | None = None, kind: str | None = None) -> list["Tag"]:
-        """Tags with the number of published entries (of `entries`, or of `kind`, when given)
-        that carry them, as `entry_count`; only those some entry carries, by name.
+    def cloud(
+        self,
+        entries: models.QuerySet | None = None,
+        kind: str | None = None,
+        alongside: "Tag | None" = None,
+    ) -> list["Tag"]:
+        """Tags with the number of published entries (of `entries`, of `kind`, or carrying
+        the tag `alongside` too, when given) that carry them, as `entry_count`; only those
+        some entry carries, by name.
 
-        Every tag in use, or those of one kind, are read from the stored counts (`TagCount`):
-        a few rows per tag, whatever the number of entries. The tags of some entries (a list
-        narrowed by tags) are counted from their taggings, one grouped query (an index on the
-        tag), and the tags read by a second.
+        Every tag in use, those of one kind and those alongside one tag are read from the
+        stored counts (`TagCount`, `TagPair`): a few rows per tag, whatever the number of
+        entries. The tags of some entries (a list narrowed by several tags) are counted from
+        their taggings, one grouped query (an index on the tag), and the tags read by a
+        second.
         """
-        if entries is None:
+        if alongside is not None:
+            pairs = TagPair.objects.filter(tag=alongside, count__gt=0)
+            counts = dict(pairs.values_list("other_id", "count"))
+        elif entries is None:
             stored = TagCount.objects.filter(count__gt=0)
             if kind:
                 stored = stored.filter(kind=kind)
@@ -132,29 +144,44 @@ class Tag(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
 
+def lock_tags(tag_ids: Iterable[int]) -> list[int]:
+    """Lock the tags' rows, in order, until the transaction ends: of two transactions that
+    change one tag's entries, the second then counts after the first has committed
+    (PostgreSQL; SQLite lets one writer in at a time anyway). The ids of those that exist."""
+    return list(
+        Tag.objects.select_for_update()
+        .filter(pk__in=tag_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def store_counts(queryset: models.QuerySet, key: tuple[str, str], counted: dict) -> None:
+    """Make the rows of `queryset` say `counted` ({(key values): count}): rows are updated in
+    place and never deleted (a count of 0 is kept), new keys inserted, so that storing counts
+    sends no signal and moves no cache generation of its own."""
+    stored = {tuple(row[:2]): row[2:] for row in queryset.values_list(*key, "pk", "count")}
+    for values, (pk, count) in stored.items():
+        if counted.get(values, 0) != count:
+            queryset.model.objects.filter(pk=pk).update(count=counted.get(values, 0))
+    queryset.model.objects.bulk_create(
+        [
+            queryset.model(**dict(zip(key, values, strict=True)), count=n)
+            for values, n in counted.items()
+            if values not in stored and n
+        ]
+    )
+
+
 class TagCountQuerySet(models.QuerySet):
-    def recount(self, tag_ids: list[int] | set[int] | models.QuerySet) -> None:
+    def recount(self, tag_ids: Iterable[int] | models.QuerySet) -> None:
         """Count again, from the taggings, how many published entries of each kind carry each
         of the tags; called by the content layer (kb/content/tag_counts.py) in the transaction
         of every change that can move a count: an entry's tags added or taken off, its status
-        or kind changed, the entry deleted.
-
-        A recount rather than adding and subtracting: it is right whatever was wrong before
-        (an import in bulk, a row written by hand). The tags' rows are locked first, in
-        order, so of two transactions changing one tag's entries the second counts after
-        the first has committed (PostgreSQL; SQLite lets one writer in at a time anyway).
-        Rows are updated in place, never deleted (a count of 0 is kept), so a recount sends
-        no signal and moves no cache generation of its own.
-        """
+        or kind changed, the entry deleted. A recount rather than adding and subtracting: it
+        is right whatever was wrong before (an import in bulk, a row written by hand)."""
         with transaction.atomic():
-            ids = list(
-                Tag.objects.select_for_update()
-                .filter(pk__in=tag_ids)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
-            if not ids:
-                return
+            ids = lock_tags(tag_ids)
             counted = {
                 (tag_id, kind): n
                 for tag_id, kind, n in TaggedEntry.objects.filter(
@@ -164,26 +191,13 @@ class TagCountQuerySet(models.QuerySet):
                 .values_list("tag_id", "content_object__kind")
                 .annotate(n=models.Count("pk"))
             }
-            stored = {
-                (tag_id, kind): (pk, count)
-                for pk, tag_id, kind, count in self.filter(tag_id__in=ids).values_list(
-                    "pk", "tag_id", "kind", "count"
-                )
-            }
-            for key, (pk, count) in stored.items():
-                if counted.get(key, 0) != count:
-                    self.filter(pk=pk).update(count=counted.get(key, 0))
-            self.bulk_create(
-                [
-                    TagCount(tag_id=tag_id, kind=kind, count=n)
-                    for (tag_id, kind), n in counted.items()
-                    if (tag_id, kind) not in stored
-                ]
-            )
+            store_counts(self.filter(tag_id__in=ids), ("tag_id", "kind"), counted)
 
     def recount_all(self) -> None:
-        """Every tag's counts (after entries were written in bulk, without signals)."""
+        """Every tag's counts, and every pair's (after entries were written in bulk, which
+        sends no signal)."""
         self.recount(Tag.objects.values("pk"))
+        TagPair.objects.recount_all()
 
 
 class TagCount(models.Model):
@@ -211,6 +225,83 @@ class TagCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tag_id} {self.kind}: {self.count}"
+
+
+def count_pairs(taggings: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """{(tag, other tag): entries carrying both}, both ways, from (entry, tag) rows ordered
+    by entry."""
+    counted: dict[tuple[int, int], int] = {}
+    for _entry_id, rows in groupby(taggings, key=lambda row: row[0]):
+        tags = [tag_id for _same_entry, tag_id in rows]
+        for tag_id in tags:
+            for other in tags:
+                if other != tag_id:
+                    counted[(tag_id, other)] = counted.get((tag_id, other), 0) + 1
+    return counted
+
+
+class TagPairQuerySet(models.QuerySet):
+    def recount(self, tag_id: int, others: Iterable[int]) -> None:
+        """Count again how many published entries carry both `tag_id` and each of `others`
+        (stored both ways); in the transaction of the change, like `TagCount`'s."""
+        others = set(others) - {tag_id}
+        if not others:
+            return
+        with transaction.atomic():
+            lock_tags({tag_id, *others})
+            carrying = TaggedEntry.objects.filter(tag_id=tag_id).values("content_object_id")
+            both = dict(
+                TaggedEntry.objects.filter(
+                    tag_id__in=others,
+                    content_object__status=Status.PUBLISHED,
+                    content_object_id__in=carrying,
+                )
+                .order_by()
+                .values_list("tag_id")
+                .annotate(n=models.Count("pk"))
+            )
+            counted = {}
+            for other in others:
+                counted[(tag_id, other)] = counted[(other, tag_id)] = both.get(other, 0)
+            rows = self.filter(
+                models.Q(tag_id=tag_id, other_id__in=others)
+                | models.Q(tag_id__in=others, other_id=tag_id)
+            )
+            store_counts(rows, ("tag_id", "other_id"), counted)
+
+    def recount_all(self) -> None:
+        """Every pair's count, from the published taggings read once in entry order."""
+        with transaction.atomic():
+            lock_tags(Tag.objects.values("pk"))
+            taggings = (
+                TaggedEntry.objects.filter(content_object__status=Status.PUBLISHED)
+                .order_by("content_object_id")
+                .values_list("content_object_id", "tag_id")
+            )
+            store_counts(self.all(), ("tag_id", "other_id"), count_pairs(taggings.iterator()))
+
+
+class TagPair(models.Model):
+    """How many published entries carry both of two tags (each pair stored both ways): the
+    tags offered to narrow a tag's page, read for one tag in one indexed query instead of
+    grouping the taggings of every entry the tag has. Kept right by `TagPairQuerySet.recount`.
+    """
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="pairs")
+    other = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField(default=0)
+
+    objects = TagPairQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tag pair")
+        verbose_name_plural = _("tag pairs")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["tag", "other"], name="kb_tagpair_tag_other_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} + {self.other_id}: {self.count}"
 
 
 class TaggedEntry(TaggedItemBase):
