@@ -3,10 +3,12 @@ published entries of each kind that carry each tag, counted from the taggings; a
 cloud is read from them, not by grouping every tagging."""
 
 import importlib
+import io
 import json
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
@@ -87,6 +89,27 @@ def test_tags_added_taken_off_set_and_cleared(entries):
     assert ("новый", "situation") not in assert_counts_right()
     entry.tags.clear()
     assert assert_counts_right()[("сроки", "situation")] == 1
+
+
+def test_several_tags_taken_off_at_once(entries):
+    entry = make_entry(Kind.CASE, title="Три тега", tags=["сроки", "этикет", "деньги"])
+    assert assert_counts_right()[("деньги", "case")] == 1
+    entry.tags.remove("этикет", "деньги")  # one batch of deletions
+    assert ("деньги", "этикет") not in assert_counts_right()
+    entry.tags.add("этикет", "деньги")
+    entry.delete()  # its three taggings with it
+    assert ("сроки", "case") not in assert_counts_right()
+
+
+def test_an_edit_moves_the_counts_without_counting_the_taggings(entries):
+    entry = Entry.objects.get(title="Сорвали")
+    with CaptureQueriesContext(connection) as context:
+        entry.tags.add("этикет")
+        entry.status = Status.DRAFT
+        entry.save()
+    grouped = [q["sql"] for q in context.captured_queries if "GROUP BY" in q["sql"].upper()]
+    assert grouped == []
+    assert_counts_right()
 
 
 def test_published_unpublished_and_moved_to_another_kind(entries):
@@ -174,7 +197,7 @@ def test_a_recount_makes_counts_written_around_the_signals_right(entries):
     Entry.objects.filter(pk=entry.pk).update(kind=Kind.CASE)
     assert stored_counts() != real_counts()
     assert stored_pairs() != real_pairs()
-    TagCount.objects.recount_all()
+    call_command("recount_tags", stdout=io.StringIO())
     assert_counts_right()
 
 

@@ -5,6 +5,7 @@ from itertools import groupby
 from typing import ClassVar
 
 from django.db import models, transaction
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import _TaggableManager
@@ -173,13 +174,35 @@ def store_counts(queryset: models.QuerySet, key: tuple[str, str], counted: dict)
     )
 
 
+def move_counts(queryset: models.QuerySet, rows: list[models.Model], delta: int) -> None:
+    """Add `delta` (1 or -1) to the counts of `rows` (unsaved: their keys), making the rows
+    that are missing first when adding (a missing row is a count of 0: nothing to take off,
+    and its tag may be being deleted). One atomic UPDATE, so simultaneous edits add up; never
+    below 0, so that a count already wrong (a write around the signals) cannot make a save
+    fail."""
+    if not rows:
+        return
+    if delta > 0:
+        queryset.model.objects.bulk_create(rows, ignore_conflicts=True)
+    queryset.update(count=Greatest(models.F("count") + delta, 0))
+
+
 class TagCountQuerySet(models.QuerySet):
+    def move(self, tag_ids: Iterable[int], kind: str, delta: int) -> None:
+        """One published entry of `kind` more (1) or fewer (-1) carries each of the tags: what
+        the content layer (kb/content/tag_counts.py) does in the transaction of each edit."""
+        tag_ids = set(tag_ids)
+        move_counts(
+            self.filter(tag_id__in=tag_ids, kind=kind),
+            [TagCount(tag_id=tag_id, kind=kind, count=0) for tag_id in tag_ids],
+            delta,
+        )
+
     def recount(self, tag_ids: Iterable[int] | models.QuerySet) -> None:
         """Count again, from the taggings, how many published entries of each kind carry each
-        of the tags; called by the content layer (kb/content/tag_counts.py) in the transaction
-        of every change that can move a count: an entry's tags added or taken off, its status
-        or kind changed, the entry deleted. A recount rather than adding and subtracting: it
-        is right whatever was wrong before (an import in bulk, a row written by hand)."""
+        of the tags: right whatever was stored before (after writes in bulk, which send no
+        signal; `manage.py recount_tags`). Costs a grouped count of the tags' taggings: the
+        edits themselves move the counts by one instead (`move`)."""
         with transaction.atomic():
             ids = lock_tags(tag_ids)
             counted = {
@@ -241,9 +264,26 @@ def count_pairs(taggings: Iterable[tuple[int, int]]) -> dict[tuple[int, int], in
 
 
 class TagPairQuerySet(models.QuerySet):
+    def move(self, tag_id: int, others: Iterable[int], delta: int) -> None:
+        """One published entry more (1) or fewer (-1) carries `tag_id` together with each of
+        `others` (both ways)."""
+        others = set(others) - {tag_id}
+        move_counts(
+            self.filter(
+                models.Q(tag_id=tag_id, other_id__in=others)
+                | models.Q(tag_id__in=others, other_id=tag_id)
+            ),
+            [
+                TagPair(tag_id=a, other_id=b, count=0)
+                for other in others
+                for a, b in ((tag_id, other), (other, tag_id))
+            ],
+            delta,
+        )
+
     def recount(self, tag_id: int, others: Iterable[int]) -> None:
         """Count again how many published entries carry both `tag_id` and each of `others`
-        (stored both ways); in the transaction of the change, like `TagCount`'s."""
+        (stored both ways), from the taggings."""
         others = set(others) - {tag_id}
         if not others:
             return
