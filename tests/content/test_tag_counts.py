@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
-from kb.content.models import Entry, Kind, Status, Tag, TagCount, TaggedEntry, TagPair
+from kb.content.models import Entry, Kind, Status, Tag, TagCount, TaggedEntry, TagPair, taxonomy
 from kb.tools.transfer import import_knowledge_base
 from kb.tools.transfer.schema import FORMAT, FORMAT_VERSION
 from tests.factories import make_entry
@@ -245,3 +245,25 @@ def test_a_tag_page_reads_its_counts_and_narrowing_tags_from_the_stored_counts(
         if "kb_taggedentry" in q["sql"] and "GROUP BY" in q["sql"].upper()
     ]
     assert grouped == []
+
+
+def test_a_common_tag_lists_the_same_entries_read_in_list_order(client, settings, monkeypatch):
+    settings.PRAVILA_PAGE_CACHE_SECONDS = 0
+    for n in range(5):
+        make_entry(Kind.SITUATION, title=f"Запись {5 - n}", tags=["частый"])
+    make_entry(Kind.SITUATION, title="Запись 0", tags=["частый"], status=Status.DRAFT)
+    url = reverse("kb:tag_detail", args=[Tag.objects.get(name="частый").slug])
+
+    def listed() -> tuple[list[str], list[str]]:
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(url)
+        return [e.title for e in response.context["entries"]], [
+            q["sql"] for q in context.captured_queries if "EXISTS" in q["sql"].upper()
+        ]
+
+    rare, rare_exists = listed()
+    monkeypatch.setattr(taxonomy, "COMMON_TAG", 3)
+    common, common_exists = listed()
+    assert rare == common == [f"Запись {n}" for n in range(1, 6)]
+    # The common tag's entries are looked up one by one (EXISTS), the rare one's gathered.
+    assert len(common_exists) > len(rare_exists)

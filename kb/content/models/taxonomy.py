@@ -187,6 +187,11 @@ def move_counts(queryset: models.QuerySet, rows: list[models.Model], delta: int)
     queryset.update(count=Greatest(models.F("count") + delta, 0))
 
 
+# From this many published entries on, a tag's lists are read in list order, each entry
+# looked up among the tag's (`EntryQuerySet.tagged_with_all`).
+COMMON_TAG = 2000
+
+
 class TagCountQuerySet(models.QuerySet):
     def move(self, tag_ids: Iterable[int], kind: str, delta: int) -> None:
         """One published entry of `kind` more (1) or fewer (-1) carries each of the tags: what
@@ -197,6 +202,11 @@ class TagCountQuerySet(models.QuerySet):
             [TagCount(tag_id=tag_id, kind=kind, count=0) for tag_id in tag_ids],
             delta,
         )
+
+    def is_common(self, tag_id: int) -> bool:
+        """Whether at least `COMMON_TAG` published entries carry the tag."""
+        carried = self.filter(tag_id=tag_id).aggregate(n=models.Sum("count"))["n"] or 0
+        return carried >= COMMON_TAG
 
     def recount(self, tag_ids: Iterable[int] | models.QuerySet) -> None:
         """Count again, from the taggings, how many published entries of each kind carry each
