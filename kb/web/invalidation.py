@@ -33,7 +33,7 @@ from kb.core.cache import CONTENT, ENTRIES, HOME, SEARCH, is_pending
 
 # Written by the search index, which moves "search" on itself when it changes; and the stored
 # tag counts, which change only with the taggings and entries whose own signals move the scopes.
-QUIET = frozenset({"kb.SearchDocument", "kb.SearchWord", "kb.TagCount"})
+QUIET = frozenset({"kb.SearchDocument", "kb.SearchWord", "kb.TagCount", "kb.TagPair"})
 
 
 def entry_scope(slug: str) -> str:
