@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kb.content.admin import entries as admin_entries
-from kb.content.models import Entry, Kind, Source, Status, Tag, TagCount, TaggedEntry
+from kb.content.models import Entry, Kind, Response, Source, Status, Tag, TagCount, TaggedEntry
 from kb.web import home, sitemaps, views
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +89,24 @@ def test_admin_lists_cost_the_same_with_hundreds_of_entries(admin_client, model)
     add_entries(600)  # a full page of each kind
     few_queries, few_bytes = fetch(admin_client, url)
     add_entries(400)
+    many_queries, many_bytes = fetch(admin_client, url)
+    assert many_queries == few_queries
+    assert many_bytes < few_bytes * 1.1 + 2000
+
+
+def test_the_steps_admin_list_stays_small_with_hundreds_of_situations(admin_client):
+    url = reverse("admin:kb_response_changelist")
+
+    def add_steps(n: int) -> None:
+        add_entries(n)
+        situations = Entry.objects.filter(kind=Kind.SITUATION, responses__isnull=True)
+        Response.objects.bulk_create(
+            Response(situation=s, position=1, anchor="step-1", text="Шаг.") for s in situations
+        )
+
+    add_steps(300)  # a full page of steps (two in five entries are situations)
+    few_queries, few_bytes = fetch(admin_client, url)
+    add_steps(600)
     many_queries, many_bytes = fetch(admin_client, url)
     assert many_queries == few_queries
     assert many_bytes < few_bytes * 1.1 + 2000
