@@ -247,8 +247,9 @@ class TagCount(models.Model):
     objects = TagCountQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("tag count")
-        verbose_name_plural = _("tag counts")
+        # Plain words: stored figures, never shown to editors (no admin of their own).
+        verbose_name = "tag count"
+        verbose_name_plural = "tag counts"
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["tag", "kind"], name="kb_tagcount_tag_kind_unique")
         ]
@@ -344,8 +345,9 @@ class TagPair(models.Model):
     objects = TagPairQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("tag pair")
-        verbose_name_plural = _("tag pairs")
+        # Plain words, as for TagCount.
+        verbose_name = "tag pair"
+        verbose_name_plural = "tag pairs"
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["tag", "other"], name="kb_tagpair_tag_other_unique")
         ]
