@@ -13,3 +13,8 @@ class ContentConfig(AppConfig):
     label = "kb"
     verbose_name = _("Knowledge base")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kb.content import tag_counts
+
+        tag_counts.connect_signals()

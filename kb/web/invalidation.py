@@ -31,8 +31,9 @@ from django.utils import translation
 from kb.content.models import Entry, EntrySlug, Kind, Response, Tag, TaggedEntry
 from kb.core.cache import CONTENT, DRAFTS, ENTRIES, HOME, SEARCH, is_pending
 
-# Written by the search index, which moves "search" on itself when it changes.
-QUIET = frozenset({"kb.SearchDocument", "kb.SearchWord"})
+# Written by the search index, which moves "search" on itself when it changes; and the stored
+# tag counts, which change only with the taggings and entries whose own signals move the scopes.
+QUIET = frozenset({"kb.SearchDocument", "kb.SearchWord", "kb.TagCount", "kb.TagPair"})
 
 
 def entry_scope(slug: str) -> str:

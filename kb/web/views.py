@@ -70,11 +70,16 @@ class EntryListView(ListView):
             active_tags=self.active_tags,
             tag_slugs=self.tag_slugs,
             # Read only when the list is rendered, not when it comes from the cache.
-            narrowing_tags=SimpleLazyObject(
-                lambda: narrowing(Tag.objects.cloud(self.object_list.values("pk")), self.tag_slugs)
-            ),
+            narrowing_tags=SimpleLazyObject(lambda: narrowing(self.cloud(), self.tag_slugs)),
         )
         return context
+
+    def cloud(self) -> list[Tag]:
+        # The whole kind's tags come from the stored counts; a list narrowed by tags counts
+        # the tags of its (fewer) entries.
+        if not self.tag_slugs:
+            return Tag.objects.cloud(kind=self.kind)
+        return Tag.objects.cloud(self.object_list.values("pk"))
 
 
 class EntryDetailView(DetailView):
@@ -229,6 +234,11 @@ class TagDetailView(ListView):
         if not hasattr(self, "_facets"):
 
             def build() -> dict[str, Any]:
+                if len(self.tag_slugs) == 1:  # one tag's counts are stored
+                    return {
+                        "kind_counts": self.tag.kind_counts(),
+                        "cloud": Tag.objects.cloud(alongside=self.tag),
+                    }
                 in_tags = Entry.objects.published().tagged_with_all(self.tag_slugs).order_by()
                 return {
                     "kind_counts": dict(in_tags.values_list("kind").annotate(n=Count("pk"))),

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kb.content.admin import entries as admin_entries
-from kb.content.models import Entry, Kind, Source, Status, Tag, TaggedEntry
+from kb.content.models import Entry, Kind, Response, Source, Status, Tag, TagCount, TaggedEntry
 from kb.web import home, sitemaps, views
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +39,7 @@ def add_entries(n: int, tag: str = "массово") -> None:
     TaggedEntry.objects.bulk_create(
         TaggedEntry(tag=tag_object, content_object=entry) for entry in entries
     )
+    TagCount.objects.recount_all()  # bulk_create sends no signal
 
 
 def fetch(client, url: str, **extra) -> tuple[int, int]:
@@ -93,6 +94,24 @@ def test_admin_lists_cost_the_same_with_hundreds_of_entries(admin_client, model)
     assert many_bytes < few_bytes * 1.1 + 2000
 
 
+def test_the_steps_admin_list_stays_small_with_hundreds_of_situations(admin_client):
+    url = reverse("admin:kb_response_changelist")
+
+    def add_steps(n: int) -> None:
+        add_entries(n)
+        situations = Entry.objects.filter(kind=Kind.SITUATION, responses__isnull=True)
+        Response.objects.bulk_create(
+            Response(situation=s, position=1, anchor="step-1", text="Шаг.") for s in situations
+        )
+
+    add_steps(300)  # a full page of steps (two in five entries are situations)
+    few_queries, few_bytes = fetch(admin_client, url)
+    add_steps(600)
+    many_queries, many_bytes = fetch(admin_client, url)
+    assert many_queries == few_queries
+    assert many_bytes < few_bytes * 1.1 + 2000
+
+
 def test_admin_entry_lists_skip_the_full_count(admin_client):
     add_entries(150)
     with CaptureQueriesContext(connection) as context:
@@ -121,6 +140,7 @@ def test_tag_pages_paginate_and_offer_a_bounded_number_of_narrowing_tags(client)
         tag = Tag.objects.create(name=f"тег {n}", slug=f"teg-{n}")
         entries = Entry.objects.order_by("pk")[: n + 1]
         TaggedEntry.objects.bulk_create(TaggedEntry(tag=tag, content_object=e) for e in entries)
+    TagCount.objects.recount_all()
     response = client.get(reverse("kb:tag_detail", args=["massovo"]))
     assert len(response.context["entries"]) == views.LIST_PAGE_SIZE
     narrowing = response.context["narrowing_tags"]

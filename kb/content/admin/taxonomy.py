@@ -4,7 +4,8 @@ from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -37,7 +38,9 @@ class TagAdmin(GrammaticalAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(entry_total=Count("tagged_entries"))
+        # Published entries, from the stored counts (a few rows per tag): counting every
+        # tagging to sort the list took most of a second at 100,000 entries.
+        return super().get_queryset(request).annotate(entry_total=Coalesce(Sum("counts__count"), 0))
 
     @admin.display(description=_("entries"), ordering="entry_total")
     def entry_count(self, obj: Tag) -> int:

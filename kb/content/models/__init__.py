@@ -34,7 +34,9 @@ from kb.content.models.taxonomy import (
     SlugManager,
     Source,
     Tag,
+    TagCount,
     TaggedEntry,
+    TagPair,
     normalize_tag_name,
 )
 
@@ -68,6 +70,8 @@ __all__ = [
     "Status",
     "Synonym",
     "Tag",
+    "TagCount",
+    "TagPair",
     "TaggedEntry",
     "normalize_tag_name",
     "page_prefetches",

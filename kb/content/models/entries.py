@@ -231,6 +231,12 @@ class Entry(models.Model):
             models.Index(
                 fields=["kind", "status", "-view_count", "title"], name="kb_entry_popular_idx"
             ),
+            # A tag's page, every kind by title: read in order, a page at a time, instead of
+            # sorting the tag's entries (tens of thousands).
+            models.Index(fields=["status", "title", "id"], name="kb_entry_status_title_idx"),
+            # The admin's lists, the latest changed first (`BaseEntryAdmin.ordering`).
+            models.Index(fields=["-updated_at", "-id"], name="kb_entry_updated_idx"),
+            models.Index(fields=["kind", "-updated_at", "-id"], name="kb_entry_kind_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,7 @@ from django.db.models import Count
 from django.utils.html import escape
 
 from kb import search
-from kb.content.models import Entry, Kind, Response, Status, Tag, TaggedEntry
+from kb.content.models import Entry, Kind, Response, Status, Tag, TagCount, TaggedEntry
 from kb.tools.transfer import import_knowledge_base
 from kb.tools.transfer.schema import FORMAT, FORMAT_VERSION
 
@@ -165,5 +165,7 @@ def bulk_entries(total: int, *, chunk: int = 5000, progress: Any = None) -> int:
             )
         if progress:
             progress(f"generated entries (in bulk): {start + len(records)} of {total}")
+    # bulk_create sends no signal: the stored tag counts are made right once, here.
+    TagCount.objects.recount_all()
     search.rebuild_index()
     return total - have

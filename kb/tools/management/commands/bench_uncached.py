@@ -29,6 +29,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--repeat", type=int, default=5, help="Requests per page.")
         parser.add_argument(
+            "--pages",
+            default="",
+            help="Only the pages whose name holds one of these comma-separated words "
+            "(e.g. 'home,admin'): to measure again what a change touched.",
+        )
+        parser.add_argument(
             "--limit-ms",
             type=float,
             default=None,
@@ -41,7 +47,9 @@ class Command(BaseCommand):
             build(options["entries"], progress=self.stdout.write)
         total = Entry.objects.count()
         limit = options["limit_ms"] or (150.0 if total <= 10_100 else 300.0)
-        results = uncached.measure(uncached.pages(), options["repeat"])
+        words = [w.strip() for w in options["pages"].split(",") if w.strip()]
+        pages = [p for p in uncached.pages() if not words or any(w in p.name for w in words)]
+        results = uncached.measure(pages, options["repeat"])
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         self.stdout.write(
             f"{engine}, {total} entries, page and data caches off, test client, "
