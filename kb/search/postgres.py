@@ -62,11 +62,10 @@ class PostgresBackend(Backend):
 
     def settle(self) -> None:
         # A GIN index takes new vectors into a pending list (up to 4 MB), which every search
-        # reads whole and which only VACUUM or autoanalyze would merge; and a table never
-        # analysed has no statistics. After a rebuild both were so: each search read ~400
-        # pending pages, and the planner, misjudging how many documents match, read every
-        # document's vector instead of using the index (docs/search.md, "Speed"). Both work
-        # inside the rebuild's transaction.
+        # reads whole until VACUUM or autoanalyze merges it: after the bench's rebuild of
+        # 10,000 entries, 400 pages read by each full-text query (docs/search.md, "Speed").
+        # And the statistics the planner goes by were the table's before the rebuild, or
+        # none. Both work inside the rebuild's transaction.
         with connection.cursor() as cursor:
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [GIN_INDEX])
             cursor.execute("ANALYZE kb_searchdocument")
