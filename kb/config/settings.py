@@ -140,6 +140,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         **DATABASES["default"].get("OPTIONS", {}),
     }
     (BASE_DIR / "var").mkdir(exist_ok=True)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The knowledge base stays in memory, where a random page read costs about what a
+    # sequential one does. With PostgreSQL's default of 4 (spinning disks) the planner read
+    # every search document, decompressing its vector, rather than use the full-text index:
+    # 10–50× slower searches (docs/search.md, "Speed"). A later `-c` in `options` wins.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    random_page_cost = float(os.environ.get("PRAVILA_PG_RANDOM_PAGE_COST", "1.1"))
+    options["options"] = f"-c random_page_cost={random_page_cost} " + options.get("options", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -34,6 +34,10 @@ class Backend:
     def clear(self) -> None:
         raise NotImplementedError
 
+    def settle(self) -> None:
+        """After many documents were written at once (a rebuild): leave the index and the
+        database's statistics as searches need them. Nothing to do by default."""
+
     def matching(
         self, groups: Sequence[Group], mode: str, filters: Filters, tier: int = 2
     ) -> tuple[str, list]:

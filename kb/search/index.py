@@ -99,6 +99,7 @@ def rebuild_index(
         (lexicon_row(word, count) for word, count in words.items() if count),
         batch_size=1000,
     )
+    engine.settle()
     spelling.forget()
     bump_generation(SEARCH)
     return done

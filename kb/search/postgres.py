@@ -14,6 +14,7 @@ from kb.content.models import SearchDocument
 from kb.search.base import Backend, Filters
 from kb.search.query import Alternative, Group
 
+GIN_INDEX = "kb_searchdoc_vector_gin"  # migration kb/content/migrations/0005
 TIERS = ("A", "B", "")
 # The GIN index cannot tell a title match from a body match: a weighted tier rechecks each
 # matching row's vector. It looks at no more than this many matches, so that a word common in
@@ -58,6 +59,16 @@ class PostgresBackend(Backend):
 
     def delete(self, ids: Sequence[int]) -> None:
         """Nothing to do: the vector goes with its document row."""
+
+    def settle(self) -> None:
+        # A GIN index takes new vectors into a pending list (up to 4 MB), which every search
+        # reads whole until VACUUM or autoanalyze merges it: after the bench's rebuild of
+        # 10,000 entries, 400 pages read by each full-text query (docs/search.md, "Speed").
+        # And the statistics the planner goes by were the table's before the rebuild, or
+        # none. Both work inside the rebuild's transaction.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [GIN_INDEX])
+            cursor.execute("ANALYZE kb_searchdocument")
 
     def clear(self) -> None:
         """Nothing to do: the vectors go with their document rows."""

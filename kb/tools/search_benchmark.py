@@ -20,7 +20,16 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from kb import search
-from kb.content.models import Entry, Kind, Response, Status, Tag, TaggedEntry
+from kb.content.models import (
+    Entry,
+    Kind,
+    Response,
+    SearchDocument,
+    SearchWord,
+    Status,
+    Tag,
+    TaggedEntry,
+)
 from kb.content.services import read_seed, read_seed_synonyms
 from kb.search.backends import backend
 from kb.search.query import clean_query
@@ -227,5 +236,17 @@ def run(write: Callable[[str], None], sizes: tuple[int, ...] = SIZES, seed: int 
                     + f": {'met' if ok else 'MISSED'}"
                 )
         transaction.set_rollback(True)
+    tidy_up()
     search.forget_lexicon()
     return met
+
+
+def tidy_up() -> None:
+    """On PostgreSQL, reclaim the rolled-back corpus's rows and index entries: without
+    autovacuum they stay, and every later run (and search) reads through them."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    models = (Entry, Response, TaggedEntry, SearchDocument, SearchWord)
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
