@@ -63,6 +63,7 @@ class SearchResults:
     # Words no entry holds, read by meaning as these indexed words (kb/search/meaning.py).
     by_meaning: dict[str, list[str]] = field(default_factory=dict)
     closest_by_meaning: bool = False  # the hits are only the closest by meaning (closest.py)
+    found_by_meaning: set[int] = field(default_factory=set)  # hits that hold no query word
     page: int = 1
     per_page: int = 10
     kind_counts: dict[str, int] = field(default_factory=dict)
@@ -149,13 +150,39 @@ def by_meaning(
     blended = semantic.blend(parsed, found)
     if blended is None:
         return [row for layer in found for row in layer][:count]
-    if results.page == 1 and not results.total_is_estimate and results.total < results.per_page:
-        exclude = {pk for pk, _ in blended}
-        extra = closest.filtered(semantic.related(parsed, exclude), filters)
-        extra = extra[: results.per_page - results.total]
-        blended += [(pk, 0.0) for pk in extra]
-        results.total += len(extra)
+    if not results.total_is_estimate and results.total < semantic.FEW:
+        blended += followers(engine, groups, mode, filters, results, parsed, blended)
     return blended[:count]
+
+
+def followers(
+    engine: Backend,
+    groups: list[Group],
+    mode: str,
+    filters: Filters,
+    results: SearchResults,
+    parsed: ParsedQuery,
+    matches: list[tuple[int, float]],
+) -> list[tuple[int, float]]:
+    """After the few entries that hold every word: those holding some of them and those
+    nearest in meaning, ranked by meaning (`semantic.followers`), counted in the total; those
+    that hold no query word are marked `found_by_meaning`."""
+    exclude = {pk for pk, _ in matches}
+    partial = []
+    if mode == "AND" and len(groups) > 1:
+        partial = engine.ranked(groups, "OR", filters, semantic.DEPTH + len(exclude))
+    query = semantic.query_vector(parsed)
+    near = (
+        [pk for pk, _ in semantic.nearest(query, semantic.NEAR_CANDIDATES)]
+        if query is not None
+        else []
+    )
+    near = closest.filtered([pk for pk in near if pk not in exclude], filters)
+    partial = [row for row in partial if row[0] not in exclude]
+    extra, by_meaning = semantic.followers(parsed, partial, near, semantic.FEW - results.total)
+    results.total += len(extra)
+    results.found_by_meaning |= by_meaning
+    return extra
 
 
 def ranked_pages(

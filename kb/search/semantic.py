@@ -40,6 +40,14 @@ MEANING_WEIGHT = 1.0  # cosine similarity against the engine's score divided by 
 RELATED_SIMILARITY = 0.45
 CLOSE_TO_BEST = 0.08
 RELATED_LIMIT = 3
+# When fewer entries than this hold every word of the query, those holding some of its words
+# and those nearest in meaning follow them, ranked by meaning (see `followers`), up to this
+# many results in all: a fixed number, so that a page's size never changes the order.
+FEW = 10
+NEAR_CANDIDATES = 30  # entries nearest by their vectors considered to follow the matches
+# A follower that holds no query word must be at least this close, word by word.
+FOLLOWER_SIMILARITY = 0.3
+PARTIAL_WEIGHT = 0.5  # a partial match's engine score (over the best one's) against meaning
 
 
 class WordVectors:
@@ -288,3 +296,33 @@ def related(parsed: ParsedQuery, exclude: set[int], limit: int = RELATED_LIMIT) 
         for pk, similarity in found
         if similarity >= RELATED_SIMILARITY and similarity >= top - CLOSE_TO_BEST
     ][:limit]
+
+
+def followers(
+    parsed: ParsedQuery,
+    partial: list[tuple[int, float]],
+    near: list[int],
+    limit: int,
+) -> tuple[list[tuple[int, float]], set[int]]:
+    """What follows the few entries that hold every word of the query: those holding some of
+    its words (`partial`, the engine's ranking when any word may match) and those nearest in
+    meaning (`near`), ranked by their word-by-word closeness to the query plus, for a partial
+    match, its engine score over the best one's. Returns at most `limit` of them, best first,
+    and the ids of those that hold no query word (found by meaning alone)."""
+    if limit <= 0 or not query_word_vectors(parsed):
+        return [], set()
+    best = max((score for _, score in partial), default=0.0) or 1.0
+    lexical = {pk: score / best for pk, score in partial}
+    ids = list(dict.fromkeys([*lexical, *near]))
+    closeness = word_similarities(parsed, ids)
+    if not closeness:
+        return [], set()
+    scored = []
+    for pk in ids:
+        similarity = closeness.get(pk, 0.0)
+        if pk not in lexical and similarity < FOLLOWER_SIMILARITY:
+            continue  # matched no word and is not near enough to be offered
+        scored.append((pk, round(PARTIAL_WEIGHT * lexical.get(pk, 0.0) + similarity, 4)))
+    scored.sort(key=lambda row: (-row[1], row[0]))
+    scored = scored[:limit]
+    return scored, {pk for pk, _ in scored if pk not in lexical}
