@@ -143,46 +143,48 @@ def by_meaning(
     count: int,
 ) -> list[tuple[int, float]]:
     """The first `count` matches, the head of each layer re-ranked by meaning
-    (kb/search/semantic.py); when every match fits on the first page, the entries closest in
-    meaning that matched no word follow them (counted in the total)."""
+    (kb/search/semantic.py); when few entries hold every word, those holding some and those
+    nearest in meaning follow them; when a word with a meaning matched nothing, the matches
+    hold only part of the query: the entries nearest in meaning join them, all ranked by
+    meaning."""
     depth = max(count, semantic.DEPTH)
     found = ranked_pages(engine, layers, groups, mode, filters, results, depth, by_layer=True)
+    if semantic.partly_understood(parsed) and not results.total_is_estimate:
+        head = [row for layer in found for row in layer]
+        ranked = followers(filters, results, parsed, head[: semantic.DEPTH], set())
+        return (ranked + head[semantic.DEPTH :])[:count] if ranked else head[:count]
     blended = semantic.blend(parsed, found)
     if blended is None:
         return [row for layer in found for row in layer][:count]
     if not results.total_is_estimate and results.total < semantic.FEW:
-        blended += followers(engine, groups, mode, filters, results, parsed, blended)
+        exclude = {pk for pk, _ in blended}
+        partial = []
+        if mode == "AND" and len(groups) > 1:
+            partial = engine.ranked(groups, "OR", filters, semantic.DEPTH + len(exclude))
+            partial = [row for row in partial if row[0] not in exclude]
+        extra = followers(filters, results, parsed, partial, exclude)
+        extra = extra[: semantic.FEW - results.total]
+        results.total += len(extra)
+        blended += extra
     return blended[:count]
 
 
 def followers(
-    engine: Backend,
-    groups: list[Group],
-    mode: str,
     filters: Filters,
     results: SearchResults,
     parsed: ParsedQuery,
-    matches: list[tuple[int, float]],
+    partial: list[tuple[int, float]],
+    exclude: set[int],
 ) -> list[tuple[int, float]]:
-    """After the few entries that hold every word: those holding some of them and those
-    nearest in meaning, ranked by meaning (`semantic.followers`), counted in the total; those
-    that hold no query word are marked `found_by_meaning`."""
-    exclude = {pk for pk, _ in matches}
-    partial = []
-    if mode == "AND" and len(groups) > 1:
-        partial = engine.ranked(groups, "OR", filters, semantic.DEPTH + len(exclude))
+    """The `partial` matches and the entries nearest in meaning (not in `exclude`), ranked by
+    meaning (`semantic.followers`); those that hold no query word are marked
+    `found_by_meaning`."""
     query = semantic.query_vector(parsed)
-    near = (
-        [pk for pk, _ in semantic.nearest(query, semantic.NEAR_CANDIDATES)]
-        if query is not None
-        else []
-    )
-    near = closest.filtered([pk for pk in near if pk not in exclude], filters)
-    partial = [row for row in partial if row[0] not in exclude]
-    extra, by_meaning = semantic.followers(parsed, partial, near, semantic.FEW - results.total)
-    results.total += len(extra)
+    near = semantic.nearest(query, semantic.NEAR_CANDIDATES) if query is not None else []
+    near = closest.filtered([pk for pk, _ in near if pk not in exclude], filters)
+    ranked, by_meaning = semantic.followers(parsed, partial, near, semantic.FEW)
     results.found_by_meaning |= by_meaning
-    return extra
+    return ranked
 
 
 def ranked_pages(

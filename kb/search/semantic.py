@@ -45,8 +45,10 @@ RELATED_LIMIT = 3
 # many results in all: a fixed number, so that a page's size never changes the order.
 FEW = 10
 NEAR_CANDIDATES = 30  # entries nearest by their vectors considered to follow the matches
-# A follower that holds no query word must be at least this close, word by word.
-FOLLOWER_SIMILARITY = 0.3
+# A follower that holds no query word must be at least this close, word by word, and not much
+# less close than the closest follower.
+FOLLOWER_SIMILARITY = 0.15
+FOLLOWER_CLOSE_TO_BEST = 0.1
 PARTIAL_WEIGHT = 0.5  # a partial match's engine score (over the best one's) against meaning
 
 
@@ -298,31 +300,41 @@ def related(parsed: ParsedQuery, exclude: set[int], limit: int = RELATED_LIMIT) 
     ][:limit]
 
 
+def partly_understood(parsed: ParsedQuery) -> bool:
+    """Whether a word with a meaning matched nothing: the entries that hold the other words
+    answer only part of the query."""
+    return any(
+        meaning.vector(parsed.corrections.get(w, w)) is not None for w in parsed.ignored_words
+    )
+
+
 def followers(
     parsed: ParsedQuery,
     partial: list[tuple[int, float]],
     near: list[int],
     limit: int,
 ) -> tuple[list[tuple[int, float]], set[int]]:
-    """What follows the few entries that hold every word of the query: those holding some of
-    its words (`partial`, the engine's ranking when any word may match) and those nearest in
-    meaning (`near`), ranked by their word-by-word closeness to the query plus, for a partial
-    match, its engine score over the best one's. Returns at most `limit` of them, best first,
-    and the ids of those that hold no query word (found by meaning alone)."""
-    if limit <= 0 or not query_word_vectors(parsed):
-        return [], set()
+    """Entries holding some of the query's words (`partial`, the engine's ranking, best first)
+    and entries nearest in meaning (`near`), ranked by their word-by-word closeness to the
+    query plus, for a partial match, its engine score over the best one's. Every partial match
+    is kept; of the others, at most `limit`, and only those close enough. Returns them, best
+    first, and the ids of those that hold no query word (found by meaning alone)."""
+    if not query_word_vectors(parsed):
+        return list(partial), set()
     best = max((score for _, score in partial), default=0.0) or 1.0
     lexical = {pk: score / best for pk, score in partial}
     ids = list(dict.fromkeys([*lexical, *near]))
     closeness = word_similarities(parsed, ids)
     if not closeness:
-        return [], set()
-    scored = []
+        return list(partial), set()
+    least = max(FOLLOWER_SIMILARITY, max(closeness.values()) - FOLLOWER_CLOSE_TO_BEST)
+    scored, others = [], 0
     for pk in ids:
         similarity = closeness.get(pk, 0.0)
-        if pk not in lexical and similarity < FOLLOWER_SIMILARITY:
-            continue  # matched no word and is not near enough to be offered
+        if pk not in lexical:
+            if similarity < least or others >= limit:
+                continue  # matched no word and is not near enough to be offered
+            others += 1
         scored.append((pk, round(PARTIAL_WEIGHT * lexical.get(pk, 0.0) + similarity, 4)))
     scored.sort(key=lambda row: (-row[1], row[0]))
-    scored = scored[:limit]
     return scored, {pk for pk, _ in scored if pk not in lexical}
