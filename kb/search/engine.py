@@ -144,14 +144,18 @@ def by_meaning(
 ) -> list[tuple[int, float]]:
     """The first `count` matches, the head of each layer re-ranked by meaning
     (kb/search/semantic.py); when few entries hold every word, those holding some and those
-    nearest in meaning follow them; when a word with a meaning matched nothing, the matches
-    hold only part of the query: the entries nearest in meaning join them, all ranked by
-    meaning."""
+    nearest in meaning follow them; when no entry holds every word, or a word with a meaning
+    matched nothing, the matches hold only part of the query: the entries nearest in meaning
+    join them, all ranked by meaning."""
     depth = max(count, semantic.DEPTH)
     found = ranked_pages(engine, layers, groups, mode, filters, results, depth, by_layer=True)
-    if semantic.partly_understood(parsed) and not results.total_is_estimate:
+    partly = mode == "OR" or semantic.partly_understood(parsed)
+    if partly and not results.total_is_estimate:
+        # No entry holds the whole query: the words matched weigh less against the meaning.
         head = [row for layer in found for row in layer]
+        before = len(results.found_by_meaning)
         ranked = followers(filters, results, parsed, head[: semantic.DEPTH], set())
+        results.total += len(results.found_by_meaning) - before
         return (ranked + head[semantic.DEPTH :])[:count] if ranked else head[:count]
     blended = semantic.blend(parsed, found)
     if blended is None:
