@@ -8,6 +8,7 @@ them, once per process (`manage.py bench_meaning` prints the memory and time thi
 the indexed words' vectors are rebuilt when the index changes.
 """
 
+import bisect
 import functools
 import importlib.util
 import logging
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kb.search import spelling
-from kb.search.russian import CYRILLIC_WORD, STOP_WORDS, is_filler, lemma
+from kb.search.russian import CYRILLIC_WORD, STOP_WORDS, is_filler, lemma, roots, stem
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,10 @@ MAX_NEIGHBOURS = 4
 REFERENCE_WORDS = 12_000
 MAX_RANK = 15
 MIN_LETTERS = 3
+# A word navec lacks borrows the vectors of the words it has of the same stem, else of the same
+# derivational root: this many at most, and only for a stem or root this long.
+MAX_BORROWED = 5
+MIN_BORROWED_ROOT = 5
 
 
 def model_path() -> Path | None:
@@ -70,7 +75,42 @@ def vector(word: str) -> np.ndarray | None:
     for form in (word, lemma(word)):
         if form in navec:
             return navec[form]
-    return None
+    return borrowed(word)
+
+
+@functools.cache
+def sorted_words() -> list[str]:
+    """navec's words in alphabetical order, to find those beginning with a stem."""
+    return sorted(model().vocab.words)
+
+
+def beginning_with(beginning: str, limit: int = 50) -> list[str]:
+    words = sorted_words()
+    found, i = [], bisect.bisect_left(words, beginning)
+    while i < len(words) and words[i].startswith(beginning) and len(found) < limit:
+        found.append(words[i])
+        i += 1
+    return found
+
+
+@functools.lru_cache(maxsize=10_000)
+def borrowed(word: str) -> np.ndarray | None:
+    """For a word navec lacks, the mean vector of the words it has in other forms of the word
+    («компьютерщик» → «компьютерщики»), else in other words of its derivational root
+    («передумывать» → «передумать»): a rarer word is often missing only in the form typed."""
+    navec = model()
+    base = stem(word)
+    found = []
+    if len(base) >= MIN_BORROWED_ROOT:
+        found = [w for w in beginning_with(base) if stem(w) == base]
+    root = roots(word).whole
+    if not found and len(root) >= MIN_BORROWED_ROOT:
+        found = [
+            w for w in beginning_with(root) if CYRILLIC_WORD.fullmatch(w) and roots(w).whole == root
+        ]
+    if not found:
+        return None
+    return np.mean([navec[w] for w in found[:MAX_BORROWED]], axis=0)
 
 
 @functools.cache
