@@ -44,7 +44,10 @@ def closest(
         if near:
             near_words[word] = [w for w, _ in near]
             groups.append(Group(word, meaning_alternatives(near), weight=near[0][1]))
-    # No word, not even loosely, may be in any entry: the entries' own meaning still can be.
+    if not groups and len(semantic.query_word_vectors(parsed)) < 2:
+        # No word, not even loosely, is in any entry. A sentence still has a meaning the
+        # entries' own can be close to; a lone word near no indexed word has not.
+        return [], near_words
     candidates = (
         [pk for pk, _ in engine.ranked(groups, "OR", filters, CANDIDATES)] if groups else []
     )

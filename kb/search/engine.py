@@ -10,6 +10,7 @@ summary, steps and tags, then body, each tier a bounded sample ranked by the eng
 and the total is counted no further than `EXACT_LIMIT` and flagged as an estimate.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
@@ -33,6 +34,7 @@ class Hit:
     score: float
     title_html: SafeString
     snippet: SafeString
+    by_meaning: bool = False  # holds no word of the query: offered as close in meaning
 
     @property
     def kind(self) -> str:
@@ -126,7 +128,7 @@ def search(
     else:
         scored = by_meaning(engine, layers, groups, mode, filters, results, parsed, wanted)
     scored = scored[offset:]
-    results.hits = hits(scored, parsed, with_snippets=not typing)
+    results.hits = hits(scored, parsed, not typing, results.found_by_meaning)
     if facets:
         results.kind_counts, results.tag_counts = engine.facets(groups, mode, filters, FACET_LIMIT)
     return results
@@ -154,7 +156,7 @@ def by_meaning(
         # No entry holds the whole query: the words matched weigh less against the meaning.
         head = [row for layer in found for row in layer]
         before = len(results.found_by_meaning)
-        ranked = followers(filters, results, parsed, head[: semantic.DEPTH], set())
+        ranked = followers(filters, results, parsed, head[: semantic.DEPTH], set(), strict=False)
         results.total += len(results.found_by_meaning) - before
         return (ranked + head[semantic.DEPTH :])[:count] if ranked else head[:count]
     blended = semantic.blend(parsed, found)
@@ -166,7 +168,7 @@ def by_meaning(
         if mode == "AND" and len(groups) > 1:
             partial = engine.ranked(groups, "OR", filters, semantic.DEPTH + len(exclude))
             partial = [row for row in partial if row[0] not in exclude]
-        extra = followers(filters, results, parsed, partial, exclude)
+        extra = followers(filters, results, parsed, partial, exclude, strict=True)
         extra = extra[: semantic.FEW - results.total]
         results.total += len(extra)
         blended += extra
@@ -179,13 +181,13 @@ def followers(
     parsed: ParsedQuery,
     partial: list[tuple[int, float]],
     exclude: set[int],
+    *,
+    strict: bool,
 ) -> list[tuple[int, float]]:
     """The `partial` matches and the entries nearest in meaning (not in `exclude`), ranked by
     meaning (`semantic.followers`); those that hold no query word are marked
     `found_by_meaning`."""
-    query = semantic.query_vector(parsed)
-    near = semantic.nearest(query, semantic.NEAR_CANDIDATES) if query is not None else []
-    near = closest.filtered([pk for pk, _ in near if pk not in exclude], filters)
+    near = closest.filtered(semantic.near_entries(parsed, exclude, strict=strict), filters)
     ranked, by_meaning = semantic.followers(parsed, partial, near, semantic.FEW)
     results.found_by_meaning |= by_meaning
     return ranked
@@ -229,7 +231,7 @@ def closest_by_meaning(
     results.closest_by_meaning = bool(scored)
     results.by_meaning.update(near)
     results.total = len(scored)
-    results.hits = hits(scored, parsed, with_snippets=True)
+    results.hits = hits(scored, parsed, True, {pk for pk, _ in scored})
     return results
 
 
@@ -256,7 +258,12 @@ def tiered(
     return ranked[:wanted]
 
 
-def hits(scored: list[tuple[int, float]], parsed: ParsedQuery, with_snippets: bool) -> list[Hit]:
+def hits(
+    scored: list[tuple[int, float]],
+    parsed: ParsedQuery,
+    with_snippets: bool,
+    by_meaning: Collection[int] = (),
+) -> list[Hit]:
     documents = (
         SearchDocument.objects.select_related("entry")
         .defer("search_vector")  # PostgreSQL's vector is large and only the engine reads it
@@ -281,6 +288,7 @@ def hits(scored: list[tuple[int, float]], parsed: ParsedQuery, with_snippets: bo
                 )
                 if with_snippets
                 else SafeString(""),
+                by_meaning=pk in by_meaning,
             )
         )
     return found
