@@ -166,7 +166,10 @@ def by_meaning(
         exclude = {pk for pk, _ in blended}
         partial = []
         if mode == "AND" and len(groups) > 1:
-            partial = engine.ranked(groups, "OR", filters, semantic.DEPTH + len(exclude))
+            # Holding only the query's least telling words («клиент») is no partial match.
+            mean = sum(g.weight for g in groups) / len(groups)
+            telling = [g for g in groups if g.weight >= mean]
+            partial = engine.ranked(telling, "OR", filters, semantic.DEPTH + len(exclude))
             partial = [row for row in partial if row[0] not in exclude]
         extra = followers(filters, results, parsed, partial, exclude, strict=True)
         extra = extra[: semantic.FEW - results.total]
