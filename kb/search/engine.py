@@ -19,7 +19,7 @@ from kb.content.models import Kind, SearchDocument, Tag
 from kb.search import closest, semantic
 from kb.search.backends import backend
 from kb.search.base import Backend, Filters
-from kb.search.query import MAX_QUERY_LENGTH, Group, ParsedQuery, parse
+from kb.search.query import COMMON_SHARE, MAX_QUERY_LENGTH, Group, ParsedQuery, parse
 from kb.search.snippets import highlight, snippet
 from kb.search.translit import convert_query
 
@@ -166,11 +166,13 @@ def by_meaning(
         exclude = {pk for pk, _ in blended}
         partial = []
         if mode == "AND" and len(groups) > 1:
-            # Holding only the query's least telling words («клиент») is no partial match.
-            mean = sum(g.weight for g in groups) / len(groups)
-            telling = [g for g in groups if g.weight >= mean]
-            partial = engine.ranked(telling, "OR", filters, semantic.DEPTH + len(exclude))
-            partial = [row for row in partial if row[0] not in exclude]
+            # Holding only the query's least telling words, or words most entries hold
+            # («клиент»), is no partial match.
+            most = max(g.weight for g in groups)
+            telling = [g for g in groups if g.weight >= most / 2 and g.share <= COMMON_SHARE]
+            if telling:
+                partial = engine.ranked(telling, "OR", filters, semantic.DEPTH + len(exclude))
+                partial = [row for row in partial if row[0] not in exclude]
         extra = followers(filters, results, parsed, partial, exclude, strict=True)
         extra = extra[: semantic.FEW - results.total]
         results.total += len(extra)
