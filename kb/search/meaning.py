@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.search import spelling
+from kb.search import spelling, synonyms
 from kb.search.russian import CYRILLIC_WORD, STOP_WORDS, is_filler, lemma, roots, stem
 
 logger = logging.getLogger(__name__)
@@ -137,9 +137,11 @@ def among_closest(query: np.ndarray, similarity: float) -> bool:
 
 @dataclass
 class IndexSpace:
-    """The indexed words with a vector, one per dictionary form, and their unit vectors."""
+    """The indexed words with a vector, one per dictionary form, and the words of the editors'
+    synonym groups (a word near one of them reaches its group), with their unit vectors."""
 
     lexicon: spelling.Lexicon
+    table: synonyms.SynonymTable
     words: list[str]
     matrix: np.ndarray
 
@@ -148,15 +150,18 @@ _space: list[IndexSpace] = []
 
 
 def index_space() -> IndexSpace | None:
-    """The vectors of the index's words, built again when the lexicon is re-read."""
-    lexicon = spelling.lexicon()
-    if _space and _space[0].lexicon is lexicon:
+    """The vectors of the index's words, built again when the lexicon or the synonyms are
+    re-read."""
+    lexicon, table = spelling.lexicon(), synonyms.table()
+    if _space and _space[0].lexicon is lexicon and _space[0].table is table:
         return _space[0]
     if model() is None:
         return None
     by_lemma: dict[str, str] = {}
-    for word in sorted(lexicon.counts, key=lambda w: -lexicon.counts[w]):
-        base = lexicon.lemmas.get(word) or word
+    single = [t.words[0] for group in table.groups for t in group if len(t.words) == 1]
+    indexed = sorted(lexicon.counts, key=lambda w: -lexicon.counts[w])
+    for word in [*indexed, *single]:
+        base = lexicon.lemmas.get(word) or lemma(word)
         if len(base) < MIN_LETTERS or base in STOP_WORDS or is_filler(base):
             continue
         by_lemma.setdefault(base, word)
@@ -171,7 +176,7 @@ def index_space() -> IndexSpace | None:
         matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9
     else:  # an empty index: nothing to be near
         matrix = np.zeros((0, 1), dtype=np.float32)
-    space = IndexSpace(lexicon, words, matrix)
+    space = IndexSpace(lexicon, table, words, matrix)
     _space[:] = [space]
     return space
 

@@ -302,8 +302,12 @@ def word_group(
 
 
 def meaning_alternatives(near: list[tuple[str, float]]) -> list[Alternative]:
-    """Indexed words close in meaning, in their indexed forms (see `kb.search.meaning`)."""
-    return unique([Alternative((w,), (stem(w),), synonym=True) for n, _ in near for w in forms(n)])
+    """Words close in meaning (see `kb.search.meaning`): in their indexed forms, with their
+    synonym groups (a word near «хамить» reaches «грубость»)."""
+    found = [
+        Alternative(a.words, a.stems, synonym=True) for n, _ in near for a in word_alternatives(n)
+    ]
+    return unique(found)
 
 
 def parse(text: str, *, typing: bool = False) -> ParsedQuery:
