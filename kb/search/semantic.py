@@ -323,6 +323,8 @@ def followers(
     closeness = word_similarities(parsed, ids)
     if not closeness:
         return list(partial), set()
+    whole = similarities(query_vector(parsed), ids)
+    closeness = {pk: (c + whole.get(pk, c)) / 2 for pk, c in closeness.items()}
     least = max(FOLLOWER_SIMILARITY, max(closeness.values()) - FOLLOWER_CLOSE_TO_BEST)
     scored, others = [], set()
     for pk in ids:
