@@ -302,6 +302,15 @@ def near_entries(parsed: ParsedQuery, exclude: set[int], *, strict: bool) -> lis
     return [pk for pk, s in found if s >= NEAR_SIMILARITY and s >= top - NEAR_CLOSE_TO_BEST]
 
 
+def closeness(parsed: ParsedQuery, ids: list[int]) -> dict[int, float]:
+    """How close each entry is to the query in meaning: the mean of its word-by-word closeness
+    (`word_similarities`) and its vector's cosine to the query's (`similarities`)."""
+    near = word_similarities(parsed, ids)
+    query = query_vector(parsed)
+    whole = similarities(query, ids) if near and query is not None else {}
+    return {pk: (value + whole.get(pk, value)) / 2 for pk, value in near.items()}
+
+
 def followers(
     parsed: ParsedQuery,
     partial: list[tuple[int, float]],
@@ -320,15 +329,13 @@ def followers(
     best = max((score for _, score in partial), default=0.0) or 1.0
     lexical = {pk: score / best for pk, score in partial}
     ids = list(dict.fromkeys([*lexical, *near]))
-    closeness = word_similarities(parsed, ids)
-    if not closeness:
+    near_by = closeness(parsed, ids)
+    if not near_by:
         return list(partial), set()
-    whole = similarities(query_vector(parsed), ids)
-    closeness = {pk: (c + whole.get(pk, c)) / 2 for pk, c in closeness.items()}
-    least = max(FOLLOWER_SIMILARITY, max(closeness.values()) - FOLLOWER_CLOSE_TO_BEST)
+    least = max(FOLLOWER_SIMILARITY, max(near_by.values()) - FOLLOWER_CLOSE_TO_BEST)
     scored, others = [], set()
     for pk in ids:
-        similarity = closeness.get(pk, 0.0)
+        similarity = near_by.get(pk, 0.0)
         if pk not in lexical:
             if similarity < least or len(others) >= limit:
                 continue  # holds no query word and is not close enough to be offered
