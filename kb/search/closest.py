@@ -44,16 +44,22 @@ def closest(
         if near:
             near_words[word] = [w for w, _ in near]
             groups.append(Group(word, meaning_alternatives(near), weight=near[0][1]))
-    if not groups:  # nothing to start from: no word, not even loosely, is in any entry
+    if not groups and len(semantic.query_word_vectors(parsed)) < 2:
+        # No word, not even loosely, is in any entry. A sentence still has a meaning the
+        # entries' own can be close to; a lone word near no indexed word has not.
         return [], near_words
-    candidates = [pk for pk, _ in engine.ranked(groups, "OR", filters, CANDIDATES)]
+    candidates = (
+        [pk for pk, _ in engine.ranked(groups, "OR", filters, CANDIDATES)] if groups else []
+    )
     if semantic.document_space() is not None:
         # The whole entries' meaning: those that share no word with the query too.
         nearest = [pk for pk, _ in semantic.nearest(query, CANDIDATES)]
         candidates += filtered(nearest, filters)
         near = semantic.word_similarities(parsed, list(dict.fromkeys(candidates)))
-    else:
+    elif candidates:
         near = title_similarities(query, candidates)
+    else:
+        return [], near_words
     scored = [(pk, round(s, 4)) for pk, s in near.items() if s >= MIN_SIMILARITY]
     scored.sort(key=lambda row: (-row[1], row[0]))
     scored = [row for row in scored if row[1] >= scored[0][1] - CLOSE_TO_BEST] if scored else []

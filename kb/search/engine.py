@@ -10,6 +10,7 @@ summary, steps and tags, then body, each tier a bounded sample ranked by the eng
 and the total is counted no further than `EXACT_LIMIT` and flagged as an estimate.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString
@@ -18,7 +19,7 @@ from kb.content.models import Kind, SearchDocument, Tag
 from kb.search import closest, semantic
 from kb.search.backends import backend
 from kb.search.base import Backend, Filters
-from kb.search.query import MAX_QUERY_LENGTH, Group, ParsedQuery, parse
+from kb.search.query import COMMON_SHARE, MAX_QUERY_LENGTH, Group, ParsedQuery, parse
 from kb.search.snippets import highlight, snippet
 from kb.search.translit import convert_query
 
@@ -33,6 +34,7 @@ class Hit:
     score: float
     title_html: SafeString
     snippet: SafeString
+    by_meaning: bool = False  # holds no word of the query: offered as close in meaning
 
     @property
     def kind(self) -> str:
@@ -63,6 +65,7 @@ class SearchResults:
     # Words no entry holds, read by meaning as these indexed words (kb/search/meaning.py).
     by_meaning: dict[str, list[str]] = field(default_factory=dict)
     closest_by_meaning: bool = False  # the hits are only the closest by meaning (closest.py)
+    found_by_meaning: set[int] = field(default_factory=set)  # hits that hold no query word
     page: int = 1
     per_page: int = 10
     kind_counts: dict[str, int] = field(default_factory=dict)
@@ -125,7 +128,7 @@ def search(
     else:
         scored = by_meaning(engine, layers, groups, mode, filters, results, parsed, wanted)
     scored = scored[offset:]
-    results.hits = hits(scored, parsed, with_snippets=not typing)
+    results.hits = hits(scored, parsed, not typing, results.found_by_meaning)
     if facets:
         results.kind_counts, results.tag_counts = engine.facets(groups, mode, filters, FACET_LIMIT)
     return results
@@ -142,20 +145,57 @@ def by_meaning(
     count: int,
 ) -> list[tuple[int, float]]:
     """The first `count` matches, the head of each layer re-ranked by meaning
-    (kb/search/semantic.py); when every match fits on the first page, the entries closest in
-    meaning that matched no word follow them (counted in the total)."""
+    (kb/search/semantic.py); when few entries hold every word, those holding some and those
+    nearest in meaning follow them; when no entry holds every word, or a word with a meaning
+    matched nothing, the matches hold only part of the query: the entries nearest in meaning
+    join them, all ranked by meaning."""
     depth = max(count, semantic.DEPTH)
     found = ranked_pages(engine, layers, groups, mode, filters, results, depth, by_layer=True)
+    partly = mode == "OR" or semantic.partly_understood(parsed)
+    if partly and not results.total_is_estimate:
+        # No entry holds the whole query: the words matched weigh less against the meaning.
+        head = [row for layer in found for row in layer]
+        before = len(results.found_by_meaning)
+        ranked = followers(filters, results, parsed, head[: semantic.DEPTH], set(), strict=False)
+        results.total += len(results.found_by_meaning) - before
+        return (ranked + head[semantic.DEPTH :])[:count] if ranked else head[:count]
     blended = semantic.blend(parsed, found)
     if blended is None:
         return [row for layer in found for row in layer][:count]
-    if results.page == 1 and not results.total_is_estimate and results.total < results.per_page:
+    if not results.total_is_estimate and results.total < semantic.FEW:
         exclude = {pk for pk, _ in blended}
-        extra = closest.filtered(semantic.related(parsed, exclude), filters)
-        extra = extra[: results.per_page - results.total]
-        blended += [(pk, 0.0) for pk in extra]
+        partial = []
+        if mode == "AND" and len(groups) > 1:
+            # Holding only the query's least telling words, or words most entries hold
+            # («клиент»), is no partial match.
+            most = max(g.weight for g in groups)
+            telling = [g for g in groups if g.weight >= most / 2 and g.share <= COMMON_SHARE]
+            if telling:
+                partial = engine.ranked(telling, "OR", filters, semantic.DEPTH + len(exclude))
+                partial = [row for row in partial if row[0] not in exclude]
+        extra = followers(filters, results, parsed, partial, exclude, strict=True)
+        extra = extra[: semantic.FEW - results.total]
         results.total += len(extra)
+        blended += extra
     return blended[:count]
+
+
+def followers(
+    filters: Filters,
+    results: SearchResults,
+    parsed: ParsedQuery,
+    partial: list[tuple[int, float]],
+    exclude: set[int],
+    *,
+    strict: bool,
+) -> list[tuple[int, float]]:
+    """The `partial` matches and the entries nearest in meaning (not in `exclude`), ranked by
+    meaning (`semantic.followers`); those that hold no query word are marked
+    `found_by_meaning`."""
+    near = closest.filtered(semantic.near_entries(parsed, exclude, strict=strict), filters)
+    ranked, by_meaning = semantic.followers(parsed, partial, near, semantic.FEW)
+    results.found_by_meaning |= by_meaning
+    return ranked
 
 
 def ranked_pages(
@@ -196,7 +236,7 @@ def closest_by_meaning(
     results.closest_by_meaning = bool(scored)
     results.by_meaning.update(near)
     results.total = len(scored)
-    results.hits = hits(scored, parsed, with_snippets=True)
+    results.hits = hits(scored, parsed, True, {pk for pk, _ in scored})
     return results
 
 
@@ -223,7 +263,12 @@ def tiered(
     return ranked[:wanted]
 
 
-def hits(scored: list[tuple[int, float]], parsed: ParsedQuery, with_snippets: bool) -> list[Hit]:
+def hits(
+    scored: list[tuple[int, float]],
+    parsed: ParsedQuery,
+    with_snippets: bool,
+    by_meaning: Collection[int] = (),
+) -> list[Hit]:
     documents = (
         SearchDocument.objects.select_related("entry")
         .defer("search_vector")  # PostgreSQL's vector is large and only the engine reads it
@@ -248,6 +293,7 @@ def hits(scored: list[tuple[int, float]], parsed: ParsedQuery, with_snippets: bo
                 )
                 if with_snippets
                 else SafeString(""),
+                by_meaning=pk in by_meaning,
             )
         )
     return found

@@ -8,6 +8,7 @@ them, once per process (`manage.py bench_meaning` prints the memory and time thi
 the indexed words' vectors are rebuilt when the index changes.
 """
 
+import bisect
 import functools
 import importlib.util
 import logging
@@ -17,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.search import spelling
-from kb.search.russian import CYRILLIC_WORD, STOP_WORDS, is_filler, lemma
+from kb.search import spelling, synonyms
+from kb.search.russian import CYRILLIC_WORD, STOP_WORDS, is_filler, lemma, roots, stem
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,10 @@ MAX_NEIGHBOURS = 4
 REFERENCE_WORDS = 12_000
 MAX_RANK = 15
 MIN_LETTERS = 3
+# A word navec lacks borrows the vectors of the words it has of the same stem, else of the same
+# derivational root: this many at most, and only for a stem or root this long.
+MAX_BORROWED = 5
+MIN_BORROWED_ROOT = 5
 
 
 def model_path() -> Path | None:
@@ -70,7 +75,42 @@ def vector(word: str) -> np.ndarray | None:
     for form in (word, lemma(word)):
         if form in navec:
             return navec[form]
-    return None
+    return borrowed(word)
+
+
+@functools.cache
+def sorted_words() -> list[str]:
+    """navec's words in alphabetical order, to find those beginning with a stem."""
+    return sorted(model().vocab.words)
+
+
+def beginning_with(beginning: str, limit: int = 50) -> list[str]:
+    words = sorted_words()
+    found, i = [], bisect.bisect_left(words, beginning)
+    while i < len(words) and words[i].startswith(beginning) and len(found) < limit:
+        found.append(words[i])
+        i += 1
+    return found
+
+
+@functools.lru_cache(maxsize=10_000)
+def borrowed(word: str) -> np.ndarray | None:
+    """For a word navec lacks, the mean vector of the words it has in other forms of the word
+    («компьютерщик» → «компьютерщики»), else in other words of its derivational root
+    («передумывать» → «передумать»): a rarer word is often missing only in the form typed."""
+    navec = model()
+    base = stem(word)
+    found = []
+    if len(base) >= MIN_BORROWED_ROOT:
+        found = [w for w in beginning_with(base) if stem(w) == base]
+    root = roots(word).whole
+    if not found and len(root) >= MIN_BORROWED_ROOT:
+        found = [
+            w for w in beginning_with(root) if CYRILLIC_WORD.fullmatch(w) and roots(w).whole == root
+        ]
+    if not found:
+        return None
+    return np.mean([navec[w] for w in found[:MAX_BORROWED]], axis=0)
 
 
 @functools.cache
@@ -97,9 +137,11 @@ def among_closest(query: np.ndarray, similarity: float) -> bool:
 
 @dataclass
 class IndexSpace:
-    """The indexed words with a vector, one per dictionary form, and their unit vectors."""
+    """The indexed words with a vector, one per dictionary form, and the words of the editors'
+    synonym groups (a word near one of them reaches its group), with their unit vectors."""
 
     lexicon: spelling.Lexicon
+    table: synonyms.SynonymTable
     words: list[str]
     matrix: np.ndarray
 
@@ -108,15 +150,18 @@ _space: list[IndexSpace] = []
 
 
 def index_space() -> IndexSpace | None:
-    """The vectors of the index's words, built again when the lexicon is re-read."""
-    lexicon = spelling.lexicon()
-    if _space and _space[0].lexicon is lexicon:
+    """The vectors of the index's words, built again when the lexicon or the synonyms are
+    re-read."""
+    lexicon, table = spelling.lexicon(), synonyms.table()
+    if _space and _space[0].lexicon is lexicon and _space[0].table is table:
         return _space[0]
     if model() is None:
         return None
     by_lemma: dict[str, str] = {}
-    for word in sorted(lexicon.counts, key=lambda w: -lexicon.counts[w]):
-        base = lexicon.lemmas.get(word) or word
+    single = [t.words[0] for group in table.groups for t in group if len(t.words) == 1]
+    indexed = sorted(lexicon.counts, key=lambda w: -lexicon.counts[w])
+    for word in [*indexed, *single]:
+        base = lexicon.lemmas.get(word) or lemma(word)
         if len(base) < MIN_LETTERS or base in STOP_WORDS or is_filler(base):
             continue
         by_lemma.setdefault(base, word)
@@ -131,7 +176,7 @@ def index_space() -> IndexSpace | None:
         matrix /= np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9
     else:  # an empty index: nothing to be near
         matrix = np.zeros((0, 1), dtype=np.float32)
-    space = IndexSpace(lexicon, words, matrix)
+    space = IndexSpace(lexicon, table, words, matrix)
     _space[:] = [space]
     return space
 

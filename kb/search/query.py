@@ -53,6 +53,7 @@ class Group:
     known: bool = True
     weight: float = 1.0  # inverse document frequency: rarer words weigh more
     common: bool = False  # in so many documents that it cannot tell them apart
+    share: float = 0.0  # of the documents that hold it (any alternative)
     similarity: float = 1.0  # below 1 when found by meaning: it weighs that much less
 
 
@@ -268,7 +269,8 @@ def weigh(group: Group, lexicon: spelling.Lexicon) -> None:
     group.weight = round(group.similarity * math.log(1 + documents / (1 + frequency)), 4)
     # Whichever alternative a document holds matches it: the commonest says how many do.
     coverage = max([frequency, *frequencies(group.alternatives)])
-    group.common = documents >= MIN_DOCUMENTS_FOR_SHARE and coverage > COMMON_SHARE * documents
+    group.share = coverage / documents
+    group.common = documents >= MIN_DOCUMENTS_FOR_SHARE and group.share > COMMON_SHARE
 
 
 def word_group(
@@ -300,8 +302,12 @@ def word_group(
 
 
 def meaning_alternatives(near: list[tuple[str, float]]) -> list[Alternative]:
-    """Indexed words close in meaning, in their indexed forms (see `kb.search.meaning`)."""
-    return unique([Alternative((w,), (stem(w),), synonym=True) for n, _ in near for w in forms(n)])
+    """Words close in meaning (see `kb.search.meaning`): in their indexed forms, with their
+    synonym groups (a word near «хамить» reaches «грубость»)."""
+    found = [
+        Alternative(a.words, a.stems, synonym=True) for n, _ in near for a in word_alternatives(n)
+    ]
+    return unique(found)
 
 
 def parse(text: str, *, typing: bool = False) -> ParsedQuery:

@@ -35,11 +35,20 @@ MAX_CACHED_WORDS = 200_000
 # changes the order.
 DEPTH = 30
 MEANING_WEIGHT = 1.0  # cosine similarity against the engine's score divided by the best one's
-# Entries that matched no word are offered after the matches only when at least this close to
-# the query, and not much less close than the closest one.
-RELATED_SIMILARITY = 0.45
-CLOSE_TO_BEST = 0.08
-RELATED_LIMIT = 3
+# When fewer entries than this hold every word of the query, those holding some of its words
+# and those nearest in meaning follow them, ranked by meaning (see `followers`), up to this
+# many results in all: a fixed number, so that a page's size never changes the order.
+FEW = 10
+NEAR_CANDIDATES = 30  # entries nearest by their vectors considered to follow the matches
+# An entry that holds no query word follows the matches only when its vector is at least this
+# close to the query's, and not much less close than the closest one's.
+NEAR_SIMILARITY = 0.45
+NEAR_CLOSE_TO_BEST = 0.08
+# A follower that holds no query word must be at least this close, word by word, and not much
+# less close than the closest entry.
+FOLLOWER_SIMILARITY = 0.15
+FOLLOWER_CLOSE_TO_BEST = 0.1
+PARTIAL_WEIGHT = 0.5
 
 
 class WordVectors:
@@ -165,7 +174,7 @@ def document_space() -> DocumentSpace | None:
             texts[pk] = key
             rows.append(vector if vector is not None else np.zeros(meaning_dimensions()))
         vocabulary.freeze()
-        matrix = np.array(rows, dtype=np.float32).reshape(len(rows), -1)
+        matrix = np.array(rows, dtype=np.float32).reshape(len(rows), meaning_dimensions())
         space = DocumentSpace(
             lexicon, np.array(ids, dtype=np.int64), matrix, {pk: i for i, pk in enumerate(ids)},
             texts, word_rows, vocabulary,
@@ -268,23 +277,69 @@ def blend(
     return blended
 
 
-def related(parsed: ParsedQuery, exclude: set[int], limit: int = RELATED_LIMIT) -> list[int]:
-    """Entries that matched no word of the query but are about the same thing: the closest in
-    meaning, if close enough, at most `limit`. Only for a query whose every word has a meaning
-    to go by: one that does not is not understood well enough to offer anything else."""
+def partly_understood(parsed: ParsedQuery) -> bool:
+    """Whether a word with a meaning matched nothing: the entries that hold the other words
+    answer only part of the query."""
+    return any(
+        meaning.vector(parsed.corrections.get(w, w)) is not None for w in parsed.ignored_words
+    )
+
+
+def near_entries(parsed: ParsedQuery, exclude: set[int], *, strict: bool) -> list[int]:
+    """Entries not in `exclude` nearest in meaning to the query, closest first. `strict`, after
+    entries that hold every word: only those whose vectors are close to the query's (see
+    `NEAR_SIMILARITY`), and only for a query whose every informative word has a meaning to go
+    by (one that does not is not understood well enough to offer entries sharing no word with
+    it). Otherwise (nothing holds the whole query) the `NEAR_CANDIDATES` nearest, for
+    `followers` to keep those close enough word by word."""
     vectors = query_word_vectors(parsed)
-    if not vectors or len(vectors) < len(query_words(parsed)):
+    if not vectors or (strict and len(vectors) < len(query_words(parsed))):
         return []
-    query = unit(vectors)
-    found = nearest(query, limit + len(exclude) + 1)
-    if not found:
-        return []
-    found = [(pk, similarity) for pk, similarity in found if pk not in exclude]
-    if not found:
-        return []
-    top = found[0][1]
-    return [
-        pk
-        for pk, similarity in found
-        if similarity >= RELATED_SIMILARITY and similarity >= top - CLOSE_TO_BEST
-    ][:limit]
+    found = [row for row in nearest(unit(vectors), NEAR_CANDIDATES) if row[0] not in exclude]
+    if not strict:
+        return [pk for pk, _ in found]
+    top = found[0][1] if found else 0.0
+    return [pk for pk, s in found if s >= NEAR_SIMILARITY and s >= top - NEAR_CLOSE_TO_BEST]
+
+
+def closeness(parsed: ParsedQuery, ids: list[int]) -> dict[int, float]:
+    """How close each entry is to the query in meaning: the mean of its word-by-word closeness
+    (`word_similarities`) and its vector's cosine to the query's (`similarities`)."""
+    near = word_similarities(parsed, ids)
+    query = query_vector(parsed)
+    whole = similarities(query, ids) if near and query is not None else {}
+    return {pk: (value + whole.get(pk, value)) / 2 for pk, value in near.items()}
+
+
+def followers(
+    parsed: ParsedQuery,
+    partial: list[tuple[int, float]],
+    near: list[int],
+    limit: int,
+) -> tuple[list[tuple[int, float]], set[int]]:
+    """Entries holding some of the query's words (`partial`, the engine's ranking, best first)
+    and entries near in meaning (`near`, see `near_entries`), ranked by their word-by-word
+    closeness to the query plus, for a partial match, its engine score over the best one's.
+    Every partial match is kept; of the others, at most `limit`, and only those at least
+    `FOLLOWER_SIMILARITY` close word by word and not much less close than the closest entry.
+    Returns them, best first, and the ids of those that hold no query word (found by meaning
+    alone)."""
+    if not query_word_vectors(parsed):
+        return list(partial), set()
+    best = max((score for _, score in partial), default=0.0) or 1.0
+    lexical = {pk: score / best for pk, score in partial}
+    ids = list(dict.fromkeys([*lexical, *near]))
+    near_by = closeness(parsed, ids)
+    if not near_by:
+        return list(partial), set()
+    least = max(FOLLOWER_SIMILARITY, max(near_by.values()) - FOLLOWER_CLOSE_TO_BEST)
+    scored, others = [], set()
+    for pk in ids:
+        similarity = near_by.get(pk, 0.0)
+        if pk not in lexical:
+            if similarity < least or len(others) >= limit:
+                continue  # holds no query word and is not close enough to be offered
+            others.add(pk)
+        scored.append((pk, round(PARTIAL_WEIGHT * lexical.get(pk, 0.0) + similarity, 4)))
+    scored.sort(key=lambda row: (-row[1], row[0]))
+    return scored, others

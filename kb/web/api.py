@@ -226,6 +226,13 @@ class SearchHitOut(Schema):
     url: str
     snippet: str = Field(..., description="HTML, escaped, with the matched words in <mark>.")
     score: float = Field(..., description="Higher is better; comparable within one response.")
+    by_meaning: bool = Field(
+        False,
+        description=(
+            "True when the entry holds no word of the query and is offered because it is close "
+            "to the query in meaning (labelled so on the search page)."
+        ),
+    )
     open_url: str = Field(
         ...,
         description=(
@@ -291,7 +298,7 @@ class SuggestOut(Schema):
 def hit_out(hit: search.Hit, with_snippet: bool = True) -> dict[str, Any]:
     out = {"kind": hit.kind, "kind_label": hit.kind_label, "title": hit.title, "url": hit.url}
     if with_snippet:
-        out.update(snippet=str(hit.snippet), score=hit.score)
+        out.update(snippet=str(hit.snippet), score=hit.score, by_meaning=hit.by_meaning)
     return out
 
 

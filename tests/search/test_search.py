@@ -230,8 +230,11 @@ def test_the_api_returns_the_documented_shape(client, seeded):
         "converted_query", "ignored_words", "understood_by_meaning", "closest_by_meaning",
     }  # fmt: skip
     first = data["results"][0]
-    assert set(first) == {"kind", "kind_label", "title", "url", "snippet", "score", "open_url"}
+    assert set(first) == {
+        "kind", "kind_label", "title", "url", "snippet", "score", "by_meaning", "open_url",
+    }  # fmt: skip
     assert first["title"] == "Клиент умер" and first["kind"] == "situation"
+    assert first["by_meaning"] is False  # it holds the query's words
     assert client.get(first["url"]).status_code == 200
     assert data["suggestion"] is None
     assert data["converted_query"] is None and data["ignored_words"] == []
