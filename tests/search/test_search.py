@@ -448,4 +448,6 @@ def test_the_search_page_makes_the_same_number_of_queries_however_many_match(cli
     few = queries()
     for n in range(3, 30):
         indexed(title=f"Банкет {n}", summary="Про банкет.", tags=[f"метка {n}"])
-    assert queries() == few
+    # No query per hit or tag; a page with few full matches reads one more (its followers by
+    # meaning), so many matches may cost one fewer, never more.
+    assert few - 1 <= queries() <= few
