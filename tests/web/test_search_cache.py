@@ -14,18 +14,23 @@ from tests.search.helpers import api, api_titles, indexed, page_text
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def searches(monkeypatch):
-    """How many searches reached the engine."""
+def counted_calls(monkeypatch, module, name: str) -> list:
+    """The calls of `module.name` from now on, each still made."""
     calls = []
-    real = engine.search
+    real = getattr(module, name)
 
     def counted(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "search", counted)
+    monkeypatch.setattr(module, name, counted)
     return calls
+
+
+@pytest.fixture
+def searches(monkeypatch):
+    """How many searches reached the engine."""
+    return counted_calls(monkeypatch, engine, "search")
 
 
 @pytest.fixture
@@ -75,15 +80,7 @@ def test_drafts_stay_the_editors_and_out_of_the_shared_search(editor_client, cli
 @pytest.fixture
 def draft_searches(monkeypatch):
     """How many searches through the drafts ran."""
-    calls = []
-    real = search_page.drafts_matching
-
-    def counted(*args, **kwargs):
-        calls.append(args)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(search_page, "drafts_matching", counted)
-    return calls
+    return counted_calls(monkeypatch, search_page, "drafts_matching")
 
 
 def test_editors_drafts_follow_every_edit_of_a_draft_at_once(
