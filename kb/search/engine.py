@@ -25,7 +25,10 @@ from kb.search.translit import convert_query
 
 EXACT_LIMIT = 1000
 TIER_SAMPLE = 200
-FACET_LIMIT = 5000
+# The filters count kinds and tags over the same matches as the total (which stops at
+# EXACT_LIMIT and says "more than"): counting 5,000 cost ~0.2 s per search at 100,000 entries
+# on PostgreSQL.
+FACET_LIMIT = EXACT_LIMIT
 
 
 @dataclass
