@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "kb.web.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kb.web.middleware.GenerationsPerRequestMiddleware",
     # Early, so that a cached page costs no session, language or CSRF work (kb/web/page_cache.py).
     "kb.web.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

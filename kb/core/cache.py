@@ -16,7 +16,9 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -67,20 +69,51 @@ def generation(name: str = CONTENT) -> int:
     another one by `name`; -1 when the shared cache cannot be reached (nothing is cached then).
     Inside a transaction that has moved it on, the number it moved to (others see it at
     commit)."""
+    return generations((name,))[0]
+
+
+def generations(names: tuple[str, ...]) -> tuple[int, ...]:
+    """The generations of `names` (see `generation`), read in one round trip to a shared
+    cache: a page depends on two or three, and each read costs as much as serving a cached
+    page's bytes."""
     pending = pending_generations()
-    if pending is not None and name in pending.names:
-        return pending.names[name]
-    if shared_cache():
+    kept = _read_in_request.get()
+    found = {**(kept or {}), **(pending.names if pending is not None else {})}
+    missing = tuple(name for name in dict.fromkeys(names) if name not in found)
+    if missing and shared_cache():
         try:
-            value = read_shared_generation(generation_key(name))
-            if value is None:
-                # A fresh or flushed cache: any new number makes every older key unreachable.
-                cache.add(generation_key(name), time.time_ns(), timeout=None)
-                value = cache.get(generation_key(name))
-            return int(value)
+            read = read_shared_generations(missing)
         except Exception:  # the cache is an optimisation: an outage must not fail pages
             logger.warning("Cache unavailable", exc_info=True)
-            return UNAVAILABLE
+            return tuple(UNAVAILABLE for _ in names)
+    else:
+        read = {name: read_file_generation(name) for name in missing}
+    if kept is not None:
+        kept.update(read)
+    found.update(read)
+    return tuple(found[name] for name in names)
+
+
+# The generations a request has read, so that its page, the page's shared parts and the search
+# index's caches read each once (`generations_kept_for_request`); None outside a request.
+_read_in_request: ContextVar[dict[str, int] | None] = ContextVar(
+    "pravila_generations_read", default=None
+)
+
+
+@contextmanager
+def generations_kept_for_request() -> Iterator[None]:
+    """Within it, each generation is read once and then remembered: a request sees the content
+    as it was when the request began (an edit elsewhere shows on the next request), except the
+    generations it moves on itself, which it reads again."""
+    token = _read_in_request.set({})
+    try:
+        yield
+    finally:
+        _read_in_request.reset(token)
+
+
+def read_file_generation(name: str) -> int:
     try:
         return int(generation_file(name).read_text() or 0)
     except (FileNotFoundError, ValueError):
@@ -115,18 +148,31 @@ def redis_client() -> Any:
     return None
 
 
-def read_shared_generation(key: str) -> int | None:
+def read_shared_generations(names: tuple[str, ...]) -> dict[str, int]:
+    keys = [generation_key(name) for name in names]
     client = redis_client()
-    if client is None:
-        return cache.get(key)  # another shared cache: through Django's API
-    # Integers are stored by Django's Redis cache as plain numbers, so a raw GET of the
-    # cache's own key reads the same value.
-    value = client.get(cache.make_and_validate_key(key))
-    return None if value is None else int(value)
+    if client is None:  # another shared cache: through Django's API
+        stored = cache.get_many(keys)
+        values = [stored.get(key) for key in keys]
+    else:
+        # Integers are stored by Django's Redis cache as plain numbers, so a raw MGET of the
+        # cache's own keys reads the same values.
+        values = client.mget([cache.make_and_validate_key(key) for key in keys])
+    found = {}
+    for name, key, value in zip(names, keys, values, strict=True):
+        if value is None:
+            # A fresh or flushed cache: any new number makes every older key unreachable.
+            cache.add(key, time.time_ns(), timeout=None)
+            value = cache.get(key)
+        found[name] = int(value)
+    return found
 
 
 def _write_generation(name: str = CONTENT) -> None:
     value = time.time_ns()
+    kept = _read_in_request.get()
+    if kept is not None:
+        kept.pop(name, None)
     if shared_cache():
         try:
             cache.set(generation_key(name), value, timeout=None)
@@ -193,7 +239,7 @@ def bump_generation(name: str = CONTENT) -> None:
 def stamp(names: tuple[str, ...]) -> tuple[int, ...] | int:
     """The generations of `names` together (what a page or value made from them is stored
     with), or UNAVAILABLE when the shared cache cannot be reached."""
-    values = tuple(generation(name) for name in names)
+    values = generations(names)
     return UNAVAILABLE if UNAVAILABLE in values else values
 
 

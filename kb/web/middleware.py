@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from kb.core.cache import generations_kept_for_request
+
 # Pages outside the readers' pages, whose language may follow the language cookie.
 EDITOR_PATHS = ("/admin/", "/accounts/", "/i18n/")
 
@@ -99,3 +101,16 @@ class PermissionsPolicyMiddleware:
         if settings.PRAVILA_PERMISSIONS_POLICY:
             response.headers.setdefault("Permissions-Policy", settings.PRAVILA_PERMISSIONS_POLICY)
         return response
+
+
+class GenerationsPerRequestMiddleware:
+    """Each cache generation is read once per request (kb/core/cache.py): a page, its shared
+    parts and the search's caches depend on the same few, and with Redis each read is a round
+    trip."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with generations_kept_for_request():
+            return self.get_response(request)

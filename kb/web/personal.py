@@ -28,7 +28,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 
 from kb.content.models import Entry
-from kb.core.cache import UNAVAILABLE, LocalPages, generation, shared_cache
+from kb.core.cache import CONTENT, UNAVAILABLE, LocalPages, generations, shared_cache
 from kb.paths.changes import count_changes_since_read
 from kb.paths.models import ReadMark
 from kb.paths.templatetags.reading import reading_of
@@ -239,7 +239,7 @@ def reader_profile(request: HttpRequest) -> ReaderProfile:
 
     def build() -> ReaderProfile:
         user = request.user
-        content, reading = generation(), generation("reading")
+        content, reading = generations((CONTENT, "reading"))
         request.content_generation = content  # the page cache's lookup reads it here
         key = f"pravila:reader:{user.pk}:{content}:{reading}"
         if UNAVAILABLE in (content, reading):

@@ -3,6 +3,7 @@
 Run on local memory and, in CI, on Redis (CACHE_URL): see .ci/run.
 """
 
+import os
 import threading
 
 import pytest
@@ -179,3 +180,81 @@ def test_threads_of_one_process_bump_the_generation_file_at_once(settings):
         thread.join()
     assert errors == []
     assert cache.generation() > before
+
+
+def test_a_request_reads_each_generation_once(editor_client, monkeypatch):
+    """An editor's home page is built from shared parts, each cached under the same
+    generations as the page: they are read once for the request, not once per part."""
+    make_entry(Kind.RULE, tags=["сроки"])
+    reads: list[str] = []
+    real_shared, real_file = cache.read_shared_generations, cache.read_file_generation
+
+    def shared(names):
+        reads.extend(names)
+        return real_shared(names)
+
+    def file(name):
+        reads.append(name)
+        return real_file(name)
+
+    monkeypatch.setattr(cache, "read_shared_generations", shared)
+    monkeypatch.setattr(cache, "read_file_generation", file)
+    assert editor_client.get("/").status_code == 200
+    first = list(reads)
+    assert first and len(first) == len(set(first)), first
+    reads.clear()
+    assert editor_client.get("/").status_code == 200
+    assert reads == first  # the next request reads them again
+
+
+def test_a_generation_moved_on_during_a_request_is_read_anew():
+    with cache.generations_kept_for_request():
+        before = cache.generation("entries")
+        assert cache.generation("entries") == before
+        cache.bump_generation("entries")
+        assert cache.generation("entries") > before
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CACHE_URL", "").startswith("redis"),
+    reason="needs Redis as the cache: run with CACHE_URL=redis://… (.ci/run does)",
+)
+@pytest.mark.django_db(transaction=True)  # committed edits: no generation is pending
+def test_a_cached_page_reads_its_generations_in_one_round_trip(client, monkeypatch):
+    import redis
+
+    entry = make_entry(steps=["Выслушать"])
+    get(client, entry.get_absolute_url())
+    commands: list[tuple] = []
+    real = redis.Redis.execute_command
+
+    def counted(self, *args, **options):
+        if any("pravila:generation" in str(arg) for arg in args[1:]):
+            commands.append(args)
+        return real(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    _, queries = get(client, entry.get_absolute_url())
+    assert queries == 0
+    assert [command[0] for command in commands] == ["MGET"], commands
+    assert len(commands[0]) == 3  # "content" and the entry's own scope
+
+
+def test_flood_limits_count_every_search_in_the_cache(client, settings, monkeypatch):
+    """The miss log's limits count in the cache (one round trip with Redis): searches served
+    from the page cache count too, and each limit holds on its own."""
+    import kb.core.clients
+    from kb.misslog.models import SearchRecord
+
+    monkeypatch.setattr(kb.core.clients.time, "time", lambda: 1_800_000_005.0)  # one window
+    settings.PRAVILA_MISSLOG_SEARCHES_PER_MINUTE = 5
+    settings.PRAVILA_MISSLOG_REPEATS_PER_DAY = 2
+    search.index_entries([make_entry(title="Клиент впал в истерику").pk])
+    for _ in range(4):  # the same query: two are logged
+        assert client.get("/search/", {"q": "истерика"}).status_code == 200
+    for i in range(6):  # the minute's fifth search is the last logged
+        assert client.get("/search/", {"q": f"зал {i}"}).status_code == 200
+    assert SearchRecord.objects.filter(query="истерика").count() == 2
+    assert list(SearchRecord.objects.exclude(query="истерика").values_list("query", flat=True)) == [
+        "зал 0"
+    ]
