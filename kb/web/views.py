@@ -43,6 +43,11 @@ def narrowing(cloud: list[Tag], chosen: list[str]) -> list[Tag]:
     return most_used_tags(others, NARROWING_TAGS)
 
 
+def published_tags(slugs: list[str]) -> list[Tag]:
+    """The tags of `slugs` that published entries carry (a page's chosen filters)."""
+    return list(Tag.objects.on_published_entries().filter(slug__in=slugs)) if slugs else []
+
+
 class EntryListView(ListView):
     """All published entries of one kind, optionally narrowed to entries with all given tags."""
 
@@ -53,7 +58,7 @@ class EntryListView(ListView):
 
     def get_queryset(self) -> QuerySet[Entry]:
         self.tag_slugs = requested_tag_slugs(self.request)
-        self.active_tags = list(Tag.objects.on_published_entries().filter(slug__in=self.tag_slugs))
+        self.active_tags = published_tags(self.tag_slugs)
         return (
             Entry.objects.published()
             .of_kind(self.kind)
@@ -216,9 +221,6 @@ class TagDetailView(ListView):
             s for s in requested_tag_slugs(self.request) if s != self.tag.slug
         ]
         self.kind = requested_kind(self.request)
-        self.in_tags = (
-            Entry.objects.published().tagged_with_all(self.tag_slugs).order_by().values("pk")
-        )
         return (
             Entry.objects.published()
             .tagged_with_all(self.tag_slugs)
@@ -242,7 +244,7 @@ class TagDetailView(ListView):
                 in_tags = Entry.objects.published().tagged_with_all(self.tag_slugs).order_by()
                 return {
                     "kind_counts": dict(in_tags.values_list("kind").annotate(n=Count("pk"))),
-                    "cloud": Tag.objects.cloud(self.in_tags),
+                    "cloud": Tag.objects.cloud(in_tags.values("pk")),
                 }
 
             self._facets = cached(
@@ -266,7 +268,7 @@ class TagDetailView(ListView):
         context.update(
             tag=self.tag,
             kind=self.kind,
-            extra_tags=list(Tag.objects.on_published_entries().filter(slug__in=self.tag_slugs[1:])),
+            extra_tags=published_tags(self.tag_slugs[1:]),
             tag_slugs=self.tag_slugs,
             kinds=[(k, KIND_PLURALS[k], facets["kind_counts"].get(k.value, 0)) for k in Kind],
             narrowing_tags=narrowing(facets["cloud"], self.tag_slugs),

@@ -59,6 +59,17 @@ def test_an_editors_page_reuses_the_shared_part_and_costs_fewer_queries(
     assert "Клиент торопит" in again or "сроки" in again
 
 
+def test_an_editors_tag_page_with_its_parts_cached_reads_little(editor_client, entries):
+    """What is left to read once the cards and filters come from the cache: the session, the
+    editor, the tag (404 unless published entries carry it), and what the list's query needs
+    (the tag's id and how many entries carry it), nothing for the filters' counts."""
+    url = reverse("kb:tag_detail", args=["obeshaniya"])
+    fetch(editor_client, url)
+    with CaptureQueriesContext(connection) as queries:
+        assert editor_client.get(url).status_code == 200
+    assert len(queries) <= 5, [q["sql"] for q in queries]
+
+
 @pytest.mark.parametrize("url", PAGES)
 def test_an_edit_shows_on_the_next_request_to_editors_and_readers(
     editor_client, client, entries, url

@@ -71,14 +71,10 @@ def normalize_tag_name(name: str) -> str:
 
 class TagQuerySet(models.QuerySet):
     def on_published_entries(self) -> "TagQuerySet":
-        """Tags at least one published entry carries: the only ones staff may know of."""
-        return self.filter(
-            models.Exists(
-                TaggedEntry.objects.filter(
-                    tag=models.OuterRef("pk"), content_object__status=Status.PUBLISHED
-                )
-            )
-        )
+        """Tags at least one published entry carries: the only ones staff may know of (from
+        the stored counts, which every page's filters read: a join of the taggings with the
+        entries costs more to build than the rest of a tag's page)."""
+        return self.filter(pk__in=TagCount.objects.filter(count__gt=0).values("tag_id"))
 
     def cloud(
         self,
