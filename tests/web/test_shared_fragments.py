@@ -120,3 +120,33 @@ def test_pages_answer_while_the_cache_is_unreachable(client, entries, monkeypatc
     for url in PAGES:
         html, _ = fetch(client, url)
         assert "Клиент торопит" in html or "сроки" in html
+
+
+def test_the_frame_is_made_once_per_language_and_follows_the_page(client, settings, monkeypatch):
+    """The navigation, the search box's labels and the head's links are made once per process
+    and language ({% frame %}); each page still marks its own section, in its own language."""
+    import django.urls
+
+    settings.PRAVILA_PAGE_CACHE_SECONDS = 0
+    make_entry(Kind.RULE, title="Обещать меньше", number=1)
+    reversed_urls: list[str] = []
+    real = django.urls.reverse  # what {% url %} calls
+
+    def counted(*args, **kwargs):
+        reversed_urls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(django.urls, "reverse", counted)
+    rules = reverse("kb:rule_list")
+    first = client.get(rules).content.decode()
+    made = len(reversed_urls)
+    reversed_urls.clear()
+    again = client.get(rules).content.decode()
+    assert again == first
+    assert len(reversed_urls) < made / 3, reversed_urls
+    assert f'href="{rules}" aria-current="page"' in again
+    situations = client.get(reverse("kb:situation_list")).content.decode()
+    assert f'href="{reverse("kb:situation_list")}" aria-current="page"' in situations
+    assert f'href="{rules}" aria-current="page"' not in situations
+    english = client.get("/en" + rules).content.decode()
+    assert ">Situations<" in english and ">Ситуации<" in situations

@@ -1,16 +1,29 @@
-"""`{% shared "name" value… %}…{% endshared %}`: a part of a page that every reader gets alike.
+"""Parts of pages kept once made.
+
+`{% shared "name" value… %}…{% endshared %}`: a part of a page that every reader gets alike.
 
 It is kept in the cache for the generations of what the page shows (the page's scopes,
 kb/web/invalidation.py), by the page's address and the values given, so an editor's page, a
 signed-in reader's and a page the page cache missed reuse it, and an edit makes it stale
 exactly when it makes the whole cached page stale. What differs per reader (sign-in links,
 editors' drafts) stays outside.
+
+`{% frame "name" value… %}…{% endframe %}`: a part of every page's frame (navigation, the search
+box's labels, the head's links) that depends on no data, only on the language and the values
+given: made once per process for each, as rendering its translations and addresses again on
+every page an editor or the page cache's misses get costs more than the rest of a short page.
+Whatever the part reads from the context must be among the values.
 """
 
 import hashlib
+import threading
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.base import FilterExpression, NodeList, Parser, Token
+from django.urls import get_script_prefix
+from django.utils.translation import get_language
 
 from kb.core.cache import cached
 from kb.web.invalidation import page_scopes
@@ -46,3 +59,45 @@ def shared(parser: Parser, token: Token) -> SharedNode:
     parser.delete_first_token()
     name = bits[1].strip("\"'")
     return SharedNode(nodelist, name, [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+MAX_FRAME_PARTS = 2048  # values come from pages, not from requests: a bound all the same
+
+
+class FrameNode(template.Node):
+    made: dict[tuple, str] = {}
+    lock = threading.Lock()
+
+    def __init__(self, nodelist: NodeList, name: str, vary_on: list[FilterExpression]) -> None:
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context: template.Context) -> str:
+        values = tuple(str(value.resolve(context)) for value in self.vary_on)
+        key = (self.name, get_language(), get_script_prefix(), values)
+        found = self.made.get(key)
+        if found is None:
+            found = self.nodelist.render(context)
+            with self.lock:
+                if len(self.made) >= MAX_FRAME_PARTS:
+                    self.made.clear()
+                self.made[key] = found
+        return found
+
+
+@register.tag
+def frame(parser: Parser, token: Token) -> FrameNode:
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError('{% frame %} needs a name: {% frame "name" %}')
+    nodelist = parser.parse(("endframe",))
+    parser.delete_first_token()
+    name = bits[1].strip("\"'")
+    return FrameNode(nodelist, name, [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+@receiver(setting_changed)
+def forget_frames(**kwargs: object) -> None:
+    """A setting changed (tests): the frame's parts may read it."""
+    FrameNode.made.clear()
