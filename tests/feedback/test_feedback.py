@@ -8,8 +8,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -422,3 +423,21 @@ def test_staff_without_the_editors_group_see_no_feedback(client):
     staff = User.objects.create_user("reader", password="pass-reader-123", is_staff=True)
     client.force_login(staff)
     assert client.get(reverse("admin:feedback_vote_changelist")).status_code == 403
+
+
+def test_the_feedback_list_shows_situations_with_votes_unless_asked_for_all(editor_client):
+    """Its size and cost follow the votes, not the situations (issue 21)."""
+    voted = make_entry(Kind.SITUATION, title="Клиент умер", steps=["Соболезнуйте"])
+    make_entry(Kind.SITUATION, title="Клиент торопит", steps=["Назовите срок"])
+    add_votes(voted, helped=1, unhelpful=0)
+    changelist = reverse("admin:feedback_situationfeedback_changelist")
+    html = editor_client.get(changelist).content.decode()
+    assert "Клиент умер" in html and "Клиент торопит" not in html
+    assert "Есть голоса" in html  # the default choice says what is shown
+    every = editor_client.get(changelist + "?attention=all").content.decode()
+    assert "Клиент умер" in every and "Клиент торопит" in every
+    with CaptureQueriesContext(connection) as queries:
+        editor_client.get(changelist)
+    # The votes are counted for the situations that have some only.
+    listing = [q["sql"] for q in queries if "vote_count" in q["sql"]]
+    assert listing and all("IN (SELECT" in sql for sql in listing), listing

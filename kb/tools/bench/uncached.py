@@ -74,6 +74,13 @@ def pages() -> list[Page]:
         Page("admin: situations", reverse("admin:kb_situation_changelist"), editor=True),
         Page("admin: tags", reverse("admin:kb_tag_changelist"), editor=True),
         Page("admin: sources", reverse("admin:kb_source_changelist"), editor=True),
+        Page(
+            "admin: feedback",
+            reverse("admin:feedback_situationfeedback_changelist"),
+            editor=True,
+        ),
+        Page("admin: votes", reverse("admin:feedback_vote_changelist"), editor=True),
+        Page("admin: miss log", reverse("admin:misslog_searchrecord_changelist"), editor=True),
     ]
     # The sitemap's sections, when it has become an index of them.
     found += [Page(f"sitemap section {n}", path) for n, path in sitemap_sections()]
