@@ -10,6 +10,7 @@ The generation lives where every process sees it: in the shared cache when `CACH
 one (Redis), else in a small file under var/ (local memory is per process, the file is not).
 """
 
+import hashlib
 import logging
 import os
 import tempfile
@@ -267,6 +268,15 @@ def cached(
         except Exception:
             logger.warning("Cache unavailable", exc_info=True)
     return value
+
+
+def cached_answer(
+    name: str, asked: Any, build: Callable[[], T], scopes: tuple[str, ...] = (CONTENT,)
+) -> T:
+    """`cached` for an answer to what was `asked` (words and options, any value with a stable
+    `repr`), which is hashed into the key: a key stays short whatever was asked."""
+    digest = hashlib.sha256(repr(asked).encode(errors="surrogatepass")).hexdigest()
+    return cached(f"{name}:{digest}", build, scopes=scopes)
 
 
 class LocalPages:

@@ -49,6 +49,6 @@ def drafts_matching(
     ).values_list("situation_id", "text"):
         steps[situation_id].append(step)
     texts = {pk: " ".join([*fields, *steps[pk]]) for pk, *fields in rows}
-    matching = [pk for pk, found in draft_stems(texts).items() if wanted <= found]
-    shown = Entry.objects.in_bulk(matching[:MAX_DRAFTS])
-    return [shown[pk] for pk in matching[:MAX_DRAFTS]]
+    matching = [pk for pk, found in draft_stems(texts).items() if wanted <= found][:MAX_DRAFTS]
+    shown = Entry.objects.in_bulk(matching)
+    return [shown[pk] for pk in matching]

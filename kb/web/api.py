@@ -5,7 +5,6 @@ API (`/situations/klient-umer/`, `/e/12/`). Errors have one shape, `{"detail": .
 message for 404, the list of problems for 422 (bad parameters).
 """
 
-import hashlib
 from typing import Annotated, Any, ClassVar
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -16,7 +15,7 @@ from ninja.renderers import JSONRenderer
 
 from kb import search
 from kb.content.models import Entry, Kind, Source, Status, Tag
-from kb.core.cache import CONTENT, SEARCH, cached
+from kb.core.cache import CONTENT, SEARCH, cached_answer
 from kb.misslog.models import Source as SearchSource
 from kb.misslog.services import record_search, result_url
 from kb.paths.api import router as paths_router
@@ -358,8 +357,4 @@ def suggest_entries(
         }
 
     # Asked at every key press, by every reader alike (published entries only): cached.
-    return cached(
-        "suggest:" + hashlib.sha256(text.encode()).hexdigest(),
-        suggestions,
-        scopes=(CONTENT, SEARCH),
-    )
+    return cached_answer("suggest", text, suggestions, scopes=(CONTENT, SEARCH))

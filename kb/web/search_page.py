@@ -1,6 +1,5 @@
 """The search page: results with their filters, or an empty state that offers ways in."""
 
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -12,7 +11,7 @@ from django.views.generic import TemplateView
 
 from kb import search
 from kb.content.models import KIND_PLURALS, Kind, Tag
-from kb.core.cache import CONTENT, DRAFTS, cached
+from kb.core.cache import CONTENT, DRAFTS, cached_answer
 from kb.misslog.models import Source as SearchSource
 from kb.misslog.services import record_search
 from kb.search.drafts import drafts_matching
@@ -97,9 +96,9 @@ class SearchView(TemplateView):
         if query and self.request.user.has_perm("kb.view_entry"):
             # Editors find their drafts too, apart and marked; staff never see them.
             # The same for every editor: kept until a draft's text or tags change.
-            asked = repr((query, kind, tag_slugs))
-            context["drafts"] = cached(
-                "drafts:" + hashlib.sha256(asked.encode()).hexdigest(),
+            context["drafts"] = cached_answer(
+                "drafts",
+                (query, kind, tag_slugs),
                 lambda: drafts_matching(query, kind=kind, tags=tuple(tag_slugs)),
                 scopes=(CONTENT, DRAFTS),
             )
