@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
@@ -221,10 +222,26 @@ def _copy(capture: Capture) -> SeedReport | None:
         reset_sequences(cursor, set(capture.tables))
         for name in capture.generations:
             bump_generation(name)
-    # What the loader's signals make this process forget.
+    # What the loader's signals make this process forget, and the content types it looks up
+    # (cached per process, as the loader leaves them: a page's queries are counted after it).
     search.forget_lexicon()
     search.forget_synonyms()
+    for pk in content_types(capture, renumbered):
+        ContentType.objects.get_for_id(pk)
     return copy.deepcopy(capture.report)
+
+
+def content_types(capture: Capture, renumbered: dict[str, dict[Any, Any]]) -> set[int]:
+    """The content types the copied rows point at."""
+    table = ContentType._meta.db_table
+    found = set()
+    for name, columns in capture.references.items():
+        for column, target in columns.items():
+            if target == table:
+                at = capture.tables[name].columns.index(column)
+                found.update(row[at] for row in capture.tables[name].rows if row[at] is not None)
+    mapping = renumbered.get(table, {})
+    return {mapping.get(pk, pk) for pk in found}
 
 
 def rows(table: Table, capture: Capture, renumbered: dict[str, dict[Any, Any]]) -> list[Row]:
