@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import AutoField, BigAutoField
 from django.test.utils import CaptureQueriesContext
@@ -200,3 +201,24 @@ def test_a_database_holding_content_gets_a_real_load(editor_client):
 def test_loading_the_seed_again_over_the_copy_changes_nothing(seeded_copy):
     assert load_seed().unchanged
     assert not load_seed().updated
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_transactional_tests_flush_the_seed_is_copied(forget_content_types):
+    """Browser tests run on committed data, emptied after each by a flush: it makes the
+    content types again under new ids and leaves SQLite's full-text table as it was."""
+    seed_copy.seed()
+    entry_type = ContentType.objects.get_for_model(Entry).pk
+    call_command("flush", interactive=False, verbosity=0)
+    ContentType.objects.clear_cache()  # as TransactionTestCase's flush does
+    assert ContentType.objects.get_for_model(Entry).pk != entry_type
+    done = seed_copy.loads["copy"]
+    seed_copy.seed()
+    assert seed_copy.loads["copy"] == done + 1
+    assert search.index_is_complete()
+    assert search.search("истерика").hits[0].title == "Клиент впал в истерику"
+    assert Version.objects.get_for_model(Entry).count() == 45
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM kb_search_fts")
+            assert cursor.fetchone()[0] == 45
