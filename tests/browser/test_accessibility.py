@@ -3,8 +3,8 @@
 import pytest
 
 from kb.content.models import Entry, Kind, Tag
-from kb.content.services import load_seed
 from tests.browser.axe import assert_accessible
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,7 +37,7 @@ def site_pages() -> list[str]:
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_site_pages_have_no_axe_violations(page, viewport):
-    load_seed()
+    seed()
     page.set_viewport_size(viewport)
     for url in site_pages():
         page.goto(url)

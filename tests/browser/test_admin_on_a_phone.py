@@ -8,11 +8,11 @@ import pytest
 from django.contrib.auth.models import User
 
 from kb.content.models import Entry
-from kb.content.services import load_seed
 from kb.misslog.models import SearchRecord, Source
 from kb.paths.models import Path
 from tests.browser.axe import axe_violations, describe
 from tests.browser.phone import DESKTOP, PHONE, box
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,7 +27,7 @@ CUT_OFF = "el => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.cli
 @pytest.fixture
 def lead(page):
     """The seed content, and a superuser (who sees every section) signed in to the admin."""
-    load_seed()
+    seed()
     User.objects.create_superuser("lead", password=PASSWORD)
     page.goto("/admin/login/")
     page.fill("#id_username", "lead")

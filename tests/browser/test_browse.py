@@ -3,13 +3,13 @@
 import pytest
 
 from kb.content.models import Entry
-from kb.content.services import load_seed
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_open_home_follow_a_situation_and_read_its_steps(page):
-    load_seed()
+    seed()
     situation = Entry.objects.get(seed_key="klient-vpal-v-isteriku")
     steps = list(situation.responses.all())
 
@@ -33,7 +33,7 @@ def test_open_home_follow_a_situation_and_read_its_steps(page):
 
 
 def test_the_page_is_usable_at_phone_width(page):
-    load_seed()
+    seed()
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(Entry.objects.get(seed_key="klient-umer").get_absolute_url())
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
@@ -42,7 +42,7 @@ def test_the_page_is_usable_at_phone_width(page):
 
 
 def test_keyboard_users_can_skip_to_content_and_see_focus(page):
-    load_seed()
+    seed()
     page.goto("/situations/")
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Перейти к содержанию")

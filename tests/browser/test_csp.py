@@ -4,10 +4,10 @@ import pytest
 from django.contrib.auth.models import User
 
 from kb.content.models import Entry, Kind, Tag
-from kb.content.services import load_seed
 from kb.misslog.models import SearchRecord, Source
 from kb.paths.models import Path
 from tests.factories import make_path
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -89,7 +89,7 @@ def visit(page, url: str, console: list[str]) -> list[str]:
 
 def test_no_page_violates_the_content_security_policy(page, settings):
     settings.DEBUG = False  # the error page is the production one
-    load_seed()
+    seed()
     User.objects.create_superuser("chief", password="pass-chief-123")
     SearchRecord.objects.create(query="щщщщщщ", result_count=0, source=Source.PAGE)
     page.add_init_script(COLLECT_VIOLATIONS)

@@ -8,10 +8,10 @@ from django.core.cache import cache
 from playwright.sync_api import expect
 
 from kb.content.models import Entry
-from kb.content.services import load_seed
 from kb.feedback.models import Vote
 from tests.browser.axe import assert_accessible
 from tests.browser.phone import DESKTOP, PHONE, small_targets
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def situation() -> Entry:
     cache.clear()  # the new-voter count
-    load_seed()
+    seed()
     return Entry.objects.get(seed_key="klient-vpal-v-isteriku")
 
 

@@ -9,13 +9,13 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from kb.content.models import Entry, Kind
-from kb.content.services import load_seed
 from kb.paths.models import Path, ReadMark
 from kb.web import viewcounts
 from tests.browser.axe import assert_accessible
 from tests.browser.editor import log_in_as_editor
 from tests.browser.phone import DESKTOP, PHONE, box, on_first_screen, small_targets
 from tests.factories import make_path
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,7 +51,7 @@ input => {
 
 @pytest.fixture
 def seeded():
-    load_seed()
+    seed()
 
 
 def sign_in(page, username: str = "reader", next_url: str = "/") -> User:

@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group, Permission, User
 from playwright.sync_api import expect
 
 from kb.content.models import Entry, Status
-from kb.content.services import load_seed
 from tests.browser.test_editing_safety import drag
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,7 +18,7 @@ PASSWORD = "pass-editor-123"
 
 @pytest.fixture
 def situation() -> Entry:
-    load_seed()
+    seed()
     return Entry.objects.get(seed_key="klient-vpal-v-isteriku")
 
 

@@ -4,15 +4,15 @@ scrolling, every control is a 44 × 44 px target, and no word is broken across l
 import pytest
 
 from kb.content.models import Entry, Kind, Tag
-from kb.content.services import load_seed
 from tests.browser.phone import PHONE, box, on_first_screen, small_targets, split_words
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def seeded():
-    load_seed()
+    seed()
     # Most opened first: give the situations different view counts.
     for views, entry in enumerate(Entry.objects.of_kind(Kind.SITUATION).order_by("-title")):
         Entry.objects.filter(pk=entry.pk).update(view_count=views)

@@ -4,9 +4,9 @@ the search page search it in Russian and say so, with a way back to the text as 
 import pytest
 from playwright.sync_api import expect
 
-from kb.content.services import load_seed
 from tests.browser.axe import assert_accessible
 from tests.browser.test_search_suggest import option, type_slowly
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -14,7 +14,7 @@ PRINTER = "После перепрошивки по просьбе клиент�
 
 
 def test_a_query_in_the_wrong_layout_is_converted_and_can_be_searched_as_typed(page):
-    load_seed()
+    seed()
     page.goto("/")
     box = page.locator("input[data-search-input]").first
     box.click()

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kb.content.models import Entry
-from kb.content.services import load_seed
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,7 +40,7 @@ def option(page, title: str):
 
 
 def test_slash_a_typo_and_the_arrow_keys_lead_to_the_entry(page):
-    load_seed()
+    seed()
     entry = Entry.objects.get(title=LOST_EMPLOYEE)
     page.goto("/")
 
@@ -78,7 +78,7 @@ def test_slash_a_typo_and_the_arrow_keys_lead_to_the_entry(page):
 
 
 def test_a_click_on_a_suggestion_opens_it(page):
-    load_seed()
+    seed()
     entry = Entry.objects.get(title=HYSTERICAL)
     page.goto("/situations/")
     box = page.locator("#header-search-q")
@@ -92,7 +92,7 @@ def test_a_click_on_a_suggestion_opens_it(page):
 
 
 def test_escape_closes_the_list_then_empties_the_box(page):
-    load_seed()
+    seed()
     page.goto("/rules/")
     box = page.locator("#header-search-q")
     box.click()
@@ -136,7 +136,7 @@ def phone(browser, live_server) -> Iterator[object]:
 
 
 def test_on_a_phone_the_suggestions_fit_and_are_easy_to_tap(phone):
-    load_seed()
+    seed()
     entry = Entry.objects.get(title=HYSTERICAL)
     phone.goto("/principles/")
     box = phone.locator("#header-search-q")

@@ -4,8 +4,8 @@ in Russian letters, says so, and offers the search as typed."""
 import pytest
 from playwright.sync_api import expect
 
-from kb.content.services import load_seed
 from tests.browser.axe import assert_accessible
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -13,7 +13,7 @@ DEATH = "Клиент умер"
 
 
 def test_a_transliterated_query_is_read_in_russian_and_can_be_searched_as_typed(page):
-    load_seed()
+    seed()
     page.goto("/search/?q=klient+umer")
     expect(page.get_by_text("Показаны результаты для «клиент умер».")).to_be_visible()
     results = page.locator(".search-results")

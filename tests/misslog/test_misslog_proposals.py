@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from kb.content.models import Entry, Synonym
-from kb.content.services import load_seed
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ BANQUET = "Пришли работать к клиенту, а там банке
 def test_a_missed_word_is_proposed_for_the_group_close_in_meaning_and_applied_in_one_step(
     client, admin_client
 ):
-    load_seed()
+    seed()
     client.get(reverse("kb:search"), {"q": "застолье у клиента фуршет"})
     page = admin_client.get(FIX_URL, {"q": "фуршет"})
     assert page.status_code == 200
@@ -36,7 +36,7 @@ def test_a_missed_word_is_proposed_for_the_group_close_in_meaning_and_applied_in
 
 
 def test_likely_entries_are_proposed_and_one_becomes_a_search_phrase_in_one_step(admin_client):
-    load_seed()
+    seed()
     page = admin_client.get(FIX_URL, {"q": "пьянка у заказчика банкет"})
     likely = page.context["likely_entries"]
     assert likely and likely[0].title == BANQUET

@@ -13,6 +13,7 @@ from kb.content.models import Entry
 from kb.content.services import SeedError, load_seed
 from kb.paths.models import Path, PathEntry, ReadMark
 from kb.paths.services import mark_read
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_a_fresh_install_has_the_sample_path_made_of_seed_entries():
 
 
 def test_loading_the_seed_again_leaves_the_path_as_editors_left_it():
-    load_seed()
+    seed()
     path = Path.objects.get()
     path.title = "Первая неделя в отделе продаж"
     path.save()
@@ -52,7 +53,7 @@ def test_loading_the_seed_again_leaves_the_path_as_editors_left_it():
 
 
 def test_a_deleted_sample_path_stays_deleted(editor_client):
-    load_seed()
+    seed()
     path = Path.objects.get()
     response = editor_client.post(f"/admin/paths/path/{path.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
@@ -66,7 +67,7 @@ def test_a_deleted_sample_path_stays_deleted(editor_client):
 
 
 def test_entries_editors_deleted_are_left_out_of_a_new_sample_path(editor_client):
-    load_seed()
+    seed()
     # An install from before the sample path: no path, and none in the history.
     Path.objects.all().delete()
     Version.objects.get_for_model(Path).delete()
@@ -80,7 +81,7 @@ def test_entries_editors_deleted_are_left_out_of_a_new_sample_path(editor_client
 
 
 def test_the_admin_marks_the_sample_path_as_an_example(editor_client):
-    load_seed()
+    seed()
     path = Path.objects.get()
     listing = editor_client.get("/admin/paths/path/").content.decode()
     assert "column-example" in listing and 'alt="True"' in listing
@@ -104,7 +105,7 @@ def test_a_broken_paths_file_is_a_clear_error(tmp_path: FilePath):
 
 
 def test_a_read_mark_can_be_undone(client, django_user_model):
-    load_seed()
+    seed()
     reader = django_user_model.objects.create_user("reader", password="pass-reader-123")
     entry = Entry.objects.get(seed_key="obeshat-menshe-delat-bolshe")
     mark_read(user=reader, entry=entry)
@@ -123,7 +124,7 @@ def test_a_read_mark_can_be_undone(client, django_user_model):
 
 
 def test_undoing_a_read_mark_needs_a_reader(client):
-    load_seed()
+    seed()
     entry = Entry.objects.get(seed_key="obeshat-menshe-delat-bolshe")
     response = client.post(f"/read/{entry.pk}/undo/")
     assert response.status_code == 302 and "/accounts/login/" in response.url

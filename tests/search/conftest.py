@@ -1,9 +1,10 @@
 import pytest
 
-from kb.content.services import load_seed
+from kb.content.services import SeedReport
+from tests.seed import seed
 
 
 @pytest.fixture
-def seeded() -> None:
+def seeded(db) -> SeedReport:
     """The seed content, indexed: what staff search on a fresh install."""
-    load_seed()
+    return seed()

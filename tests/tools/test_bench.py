@@ -5,14 +5,14 @@ import importlib
 import pytest
 from django.conf import settings
 
-from kb.content.services import load_seed
 from kb.tools.bench import load
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_measured_url_answers_200_on_the_seed(client):
-    load_seed()
+    seed()
     targets = load.page_targets()
     assert [t.kind for t in targets] == ["entry", "entry", "entry", "search", "search", "search"]
     for target in targets:

@@ -4,14 +4,14 @@ through the admin during a load run (kb/bench)."""
 import pytest
 
 from kb.content.models import Entry, Kind, Status, Tag
-from kb.content.services import load_seed
 from kb.tools.bench import churn, generate
 from tests.factories import make_entry
+from tests.seed import seed
 
 
 @pytest.mark.django_db
 def test_generated_entries_come_through_the_import_and_are_searchable(client):
-    load_seed()
+    seed()
     biggest = generate.biggest_tag()
     assert generate.build_entries(45, chunk=20) == 45
     generated = Entry.objects.filter(slug__startswith=generate.PREFIX)
@@ -38,7 +38,7 @@ def test_generated_entries_come_through_the_import_and_are_searchable(client):
 
 @pytest.mark.django_db
 def test_bulk_entries_are_the_imports_records_written_at_once_and_searchable(client):
-    load_seed()
+    seed()
     assert generate.bulk_entries(45, chunk=20) == 45
     # The same records the import would bring in, continuing where it stopped.
     assert generate.bulk_entries(45) == 0

@@ -5,8 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from kb.content.models import Entry
-from kb.content.services import load_seed
 from kb.tools import search_quality as quality
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_the_quality_report_covers_every_shape_of_query_staff_type():
 
 
 def test_staff_queries_find_their_entries_on_the_seed(capsys):
-    load_seed()
+    seed()
     report = quality.evaluate()
     # Every expected entry exists: a renamed seed slug must fail here, not pass as a miss.
     slugs = set(Entry.objects.published().values_list("slug", flat=True))

@@ -17,6 +17,7 @@ from kb.content.models import Entry, Kind, Response, Source, Status, Synonym, Ta
 from kb.content.services import load_seed
 from kb.paths.models import Path as ReadingPath
 from kb.tools import transfer
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def wipe() -> None:
 @pytest.fixture
 def knowledge_base():
     """The seed, with the kinds of changes editors make."""
-    load_seed()
+    seed()
     owner = User.objects.create_user("ivanova")
     situation = Entry.objects.get(slug="klient-umer")
     situation.status = Status.DRAFT

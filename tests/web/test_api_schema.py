@@ -16,7 +16,7 @@ from schemathesis.config import SchemathesisConfig
 
 from kb.config.wsgi import application
 from kb.content.models import Entry, Source, Status
-from kb.content.services import load_seed
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,7 @@ def keep_the_test_connection() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def knowledge_base(db) -> None:
-    load_seed()
+    seed()
     draft = Entry.objects.create(
         kind="situation",
         title=DRAFT_TITLE,

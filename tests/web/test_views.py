@@ -10,6 +10,7 @@ from django.urls import reverse
 from kb.content.models import Entry, Kind, Status
 from kb.web import viewcounts
 from tests.factories import make_entry, make_source
+from tests.seed import seed
 
 pytestmark = pytest.mark.django_db
 
@@ -328,9 +329,7 @@ def heading_levels(html: str) -> list[int]:
 
 
 def test_headings_are_in_order_on_every_page(client):
-    from kb.content.services import load_seed
-
-    load_seed()
+    seed()
     situation = Entry.objects.get(seed_key="klient-vpal-v-isteriku")
     urls = [
         "/",
