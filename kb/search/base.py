@@ -86,6 +86,13 @@ class Backend:
             [*score_params, *params, limit, offset],
         )
 
+    def partial(
+        self, groups: Sequence[Group], filters: Filters, limit: int
+    ) -> list[tuple[int, float]]:
+        """The best matches of any of the groups, ranked: the entries that hold part of a
+        query, after the few that hold all of it. Exact by default."""
+        return self.ranked(groups, "OR", filters, limit)
+
     def sample(
         self, groups: Sequence[Group], mode: str, filters: Filters, tier: int, limit: int
     ) -> list[tuple[int, float]]:

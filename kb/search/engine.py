@@ -174,7 +174,7 @@ def by_meaning(
             most = max(g.weight for g in groups)
             telling = [g for g in groups if g.weight >= most / 2 and g.share <= COMMON_SHARE]
             if telling:
-                partial = engine.ranked(telling, "OR", filters, semantic.DEPTH + len(exclude))
+                partial = engine.partial(telling, filters, semantic.DEPTH + len(exclude))
                 partial = [row for row in partial if row[0] not in exclude]
         extra = followers(filters, results, parsed, partial, exclude, strict=True)
         extra = extra[: semantic.FEW - results.total]

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kb import search
+from kb.search.engine import EXACT_LIMIT
 from kb.tools.search_benchmark import Corpus, add_entries, staff_queries
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +79,56 @@ def test_a_search_runs_a_bounded_number_of_queries(bench_queries):
             search.search(text, facets=True)
         counts[text] = len(captured)
     assert max(counts.values()) <= MAX_QUERIES, counts
+
+
+def plan(sql: str) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}")
+        return cursor.fetchone()[0][0]["Plan"]
+
+
+def documents_scored(node: dict) -> int:
+    """The most search documents one scan in the plan returned (to be scored above it)."""
+    rows = node["Actual Rows"] if node.get("Relation Name") == "kb_searchdocument" else 0
+    return max([rows] + [documents_scored(child) for child in node.get("Plans", [])])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query planner")
+def test_no_ranking_scores_more_than_the_exact_limit(bench_queries):
+    """Ranking costs a `ts_rank` (and, for any word, a test per word) in every document it
+    scores: however many documents hold some word of the query, no statement scores more than
+    `EXACT_LIMIT` of them (past that, bounded samples: the tiers, the entries holding part of
+    a query)."""
+    # Four words of a query that few entries hold together, many one of them.
+    long_queries = [" ".join(bench_queries[i : i + 4]) for i in range(0, 60, 4)]
+    with CaptureQueriesContext(connection) as captured:
+        for query in bench_queries + long_queries:
+            search.search(query)
+    ranking = [q["sql"] for q in captured.captured_queries if "ts_rank" in q["sql"]]
+    scored = sorted((documents_scored(plan(sql)), sql) for sql in ranking)
+    assert scored[-1][0] <= EXACT_LIMIT, scored[-1]
+
+
+def toast_blocks_read() -> int:
+    """Blocks of the search documents' TOAST table read so far in this transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_stat_get_xact_blocks_fetched(reltoastrelid) FROM pg_class"
+            " WHERE oid = 'kb_searchdocument'::regclass"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's storage")
+def test_ranking_reads_vectors_from_the_table_rows(bench_queries):
+    """Each `ts_rank` and each weighted `@@` reads the document's vector. Kept out of line (in
+    TOAST, PostgreSQL's default for a row this long), each call fetched it anew through the
+    TOAST index: some twenty blocks per document scored, most of a ranking's time."""
+    with CaptureQueriesContext(connection) as captured:
+        for query in bench_queries:
+            search.search(query)
+    ranking = [q["sql"] for q in captured.captured_queries if "ts_rank" in q["sql"]]
+    before = toast_blocks_read()
+    scored = sum(documents_scored(plan(sql)) for sql in ranking)
+    assert scored > 10 * len(ranking)
+    assert toast_blocks_read() - before <= len(ranking)
