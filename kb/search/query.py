@@ -313,7 +313,22 @@ def reaches_index(word: str, lexicon: spelling.Lexicon) -> bool:
     )
 
 
+_neighbours: dict[str, list[tuple[str, float]]] = {}  # of the lexicon `_neighbours_of`
+_neighbours_of: list[spelling.Lexicon] = []
+MAX_CACHED_NEIGHBOURS = 10_000
+
+
 def thesaurus_neighbours(word: str, lexicon: spelling.Lexicon) -> list[tuple[str, float]]:
+    """`find_thesaurus_neighbours`, kept until the lexicon is re-read (the index changed)."""
+    if _neighbours_of[:1] != [lexicon] or len(_neighbours) > MAX_CACHED_NEIGHBOURS:
+        _neighbours.clear()
+        _neighbours_of[:] = [lexicon]
+    if word not in _neighbours:
+        _neighbours[word] = find_thesaurus_neighbours(word, lexicon)
+    return _neighbours[word]
+
+
+def find_thesaurus_neighbours(word: str, lexicon: spelling.Lexicon) -> list[tuple[str, float]]:
     """The thesaurus's relatives of `word` (kb/search/thesaurus.py) that some entry holds (in
     some form, a synonym or a derivation), with their strength (below 1), strongest first: its
     synonyms, and the words of its hypernyms, hyponyms and definitions that navec does not
