@@ -307,10 +307,9 @@ def word_group(
 
 
 def reaches_index(word: str, lexicon: spelling.Lexicon) -> bool:
-    """Whether an entry holds the word in some form, a synonym or a derivation."""
-    return any(is_known(a, lexicon) for a in word_alternatives(word)) or bool(
-        lexicon.derivations(word, limit=1)
-    )
+    """Whether an entry holds the word in some form or one of its synonyms (what
+    `meaning_alternatives` searches in its place)."""
+    return any(is_known(a, lexicon) for a in word_alternatives(word))
 
 
 _neighbours: dict[str, list[tuple[str, float]]] = {}  # of the lexicon `_neighbours_of`
@@ -330,7 +329,7 @@ def thesaurus_neighbours(word: str, lexicon: spelling.Lexicon) -> list[tuple[str
 
 def find_thesaurus_neighbours(word: str, lexicon: spelling.Lexicon) -> list[tuple[str, float]]:
     """The thesaurus's relatives of `word` (kb/search/thesaurus.py) that some entry holds (in
-    some form, a synonym or a derivation), with their strength (below 1), strongest first: its
+    some form or a synonym), with their strength (below 1), strongest first: its
     synonyms, and the words of its hypernyms, hyponyms and definitions that navec does not
     place far from it (the thesaurus lists every sense of a word: «мат» in chess, too). When
     none is held, the relatives of its closest relatives, at the product of the strengths
