@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.search import spelling, synonyms
+from kb.search import spelling, synonyms, thesaurus
 from kb.search.russian import CYRILLIC_WORD, STOP_WORDS, is_filler, lemma, roots, stem
 
 logger = logging.getLogger(__name__)
@@ -76,6 +76,48 @@ def vector(word: str) -> np.ndarray | None:
         if form in navec:
             return navec[form]
     return borrowed(word)
+
+
+# A word no entry holds leans towards its synonyms in the thesaurus: navec's news vectors place
+# colloquial and formal words far from the entries' words («кончина» is 0.22 from «смерть»).
+MAX_SYNONYMS = 6
+SYNONYMS_SHARE = 0.5  # the synonyms' vectors together weigh this much against the word's own
+
+
+def held_by_index(word: str, lexicon: spelling.Lexicon) -> bool:
+    """Whether an entry holds the word, or a word of its synonym groups, in some form."""
+
+    def held(other: str) -> bool:
+        return lexicon.knows(other) or bool(lexicon.forms_of(lemma(other), limit=1))
+
+    return held(word) or any(
+        held(w) for group in synonyms.table().groups_of_word(word) for t in group for w in t.words
+    )
+
+
+def enriched_vector(word: str) -> np.ndarray | None:
+    """The unit vector of a word no entry holds (see `vector`) leaning towards the vectors of its
+    synonyms in the thesaurus (`thesaurus.related`) that the index holds, a bridge to the
+    entries' words; together they weigh `SYNONYMS_SHARE` of it. None when neither has a
+    vector."""
+    own = vector(word)
+    lexicon = spelling.lexicon()
+    found = []
+    for other, strength in thesaurus.related(lemma(word)).items():
+        if len(found) >= MAX_SYNONYMS or strength < thesaurus.SYNONYM:
+            break
+        held = CYRILLIC_WORD.fullmatch(other) and held_by_index(other, lexicon)
+        near = vector(other) if held else None
+        if near is not None and other not in STOP_WORDS and not is_filler(other):
+            found.append(near / (np.linalg.norm(near) + 1e-9))
+    if not found:
+        return None if own is None else own / (np.linalg.norm(own) + 1e-9)
+    mean = np.sum(found, axis=0)
+    mean /= np.linalg.norm(mean) + 1e-9
+    if own is None:
+        return mean
+    total = (1 - SYNONYMS_SHARE) * own / (np.linalg.norm(own) + 1e-9) + SYNONYMS_SHARE * mean
+    return total / (np.linalg.norm(total) + 1e-9)
 
 
 @functools.cache

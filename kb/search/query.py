@@ -15,7 +15,9 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from kb.search import layout, meaning, spelling, synonyms
+import numpy as np
+
+from kb.search import layout, meaning, spelling, synonyms, thesaurus
 from kb.search.russian import (
     STOP_WORDS,
     is_dictionary_word,
@@ -36,6 +38,9 @@ MAX_DERIVATIONS = 8
 MAX_PHRASE_FORMS = 9
 MIN_ROOT = 4  # shorter shared beginnings say nothing about meaning
 CLOSE_ROOT = 6  # a root this long, minus a letter or two, is trusted over a 2-edit correction
+MAX_RELATIVES = 4  # a word's relatives in the thesaurus searched in its place, at most
+RELATIVE_COSINE = 0.15  # navec similarity a relative other than a synonym needs to the word
+CYRILLIC_ONLY = re.compile(r"[а-я]+")
 
 
 @dataclass(frozen=True)
@@ -294,11 +299,83 @@ def word_group(
     if not known:
         alternatives, known = unknown_word_alternatives(word, lexicon, parsed, real=real)
     if not known and not being_typed:
-        near = meaning.neighbours(word)
+        near = merge(meaning.neighbours(word), thesaurus_neighbours(lemma(word), lexicon))
         if near:
             parsed.meanings[word] = [w for w, _ in near]
             return Group(word, meaning_alternatives(near), similarity=near[0][1])
     return Group(word, alternatives, known)
+
+
+def reaches_index(word: str, lexicon: spelling.Lexicon) -> bool:
+    """Whether an entry holds the word in some form or one of its synonyms (what
+    `meaning_alternatives` searches in its place)."""
+    return any(is_known(a, lexicon) for a in word_alternatives(word))
+
+
+_neighbours: dict[str, list[tuple[str, float]]] = {}  # of the lexicon `_neighbours_of`
+_neighbours_of: list[spelling.Lexicon] = []
+MAX_CACHED_NEIGHBOURS = 10_000
+
+
+def thesaurus_neighbours(word: str, lexicon: spelling.Lexicon) -> list[tuple[str, float]]:
+    """`find_thesaurus_neighbours`, kept until the lexicon is re-read (the index changed)."""
+    if _neighbours_of[:1] != [lexicon] or len(_neighbours) > MAX_CACHED_NEIGHBOURS:
+        _neighbours.clear()
+        _neighbours_of[:] = [lexicon]
+    if word not in _neighbours:
+        _neighbours[word] = find_thesaurus_neighbours(word, lexicon)
+    return _neighbours[word]
+
+
+def find_thesaurus_neighbours(word: str, lexicon: spelling.Lexicon) -> list[tuple[str, float]]:
+    """The thesaurus's relatives of `word` (kb/search/thesaurus.py) that some entry holds (in
+    some form or a synonym), with their strength (below 1), strongest first: its
+    synonyms, and the words of its hypernyms, hyponyms and definitions that navec does not
+    place far from it (the thesaurus lists every sense of a word: «мат» in chess, too). When
+    none is held, the relatives of its closest relatives, at the product of the strengths
+    («пьянка» → «вечеринка» → «корпоратив»)."""
+
+    def relatives(of: str, strength: float) -> dict[str, float]:
+        found = {}
+        for other, link in thesaurus.related(of).items():
+            if link < thesaurus.SYNONYM:
+                break  # hyponyms and definitions' words: too loose to search in its place
+            if CYRILLIC_ONLY.fullmatch(other) and other != word and agrees(word, other, link):
+                found[other] = round(strength * link, 3)
+        return found
+
+    first = relatives(word, 1.0)
+    held = [(w, s) for w, s in first.items() if reaches_index(w, lexicon)]
+    if not held:
+        second: dict[str, float] = {}
+        for other, strength in list(first.items())[:MAX_RELATIVES]:
+            if strength >= thesaurus.HYPERNYM:
+                for far, far_strength in relatives(other, strength).items():
+                    second[far] = max(far_strength, second.get(far, 0.0))
+        held = [(w, s) for w, s in second.items() if reaches_index(w, lexicon)]
+    held.sort(key=lambda row: -row[1])
+    return held[:MAX_RELATIVES]
+
+
+def agrees(word: str, other: str, strength: float) -> bool:
+    """Whether a relative other than a synonym is not far from the word in navec (when both
+    have a vector): the thesaurus cannot tell which sense of the word is meant."""
+    if strength >= thesaurus.SYNONYM:
+        return True
+    one, two = meaning.vector(word), meaning.vector(other)
+    if one is None or two is None:
+        return True
+    cosine = float(one @ two) / (float(np.linalg.norm(one) * np.linalg.norm(two)) + 1e-9)
+    return cosine >= RELATIVE_COSINE
+
+
+def merge(*rankings: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Words from several rankings, each at its best similarity, the closest first."""
+    best: dict[str, float] = {}
+    for ranking in rankings:
+        for word, similarity in ranking:
+            best[word] = max(similarity, best.get(word, 0.0))
+    return sorted(best.items(), key=lambda row: -row[1])
 
 
 def meaning_alternatives(near: list[tuple[str, float]]) -> list[Alternative]:
@@ -310,19 +387,54 @@ def meaning_alternatives(near: list[tuple[str, float]]) -> list[Alternative]:
     return unique(found)
 
 
+def idiom_groups(
+    all_words: list[str], lexicon: spelling.Lexicon, parsed: ParsedQuery
+) -> tuple[list[Group], set[int]]:
+    """Groups for the thesaurus's set phrases in the query whose synonyms some entry holds
+    («ушёл из жизни» → «умереть»): an idiom means what its words do not. Each matches the
+    phrase as typed or its synonyms. Returns them and the positions of the words they took."""
+    groups: list[Group] = []
+    taken: set[int] = set()
+    if len(all_words) < 2:
+        return groups, taken
+    lemmas = [lemma(w) for w in all_words]
+    i = 0
+    while i < len(all_words):
+        found = thesaurus.phrase_at(lemmas, i)
+        own = all_words[i : i + found[0]] if found else []
+        if found and any(w not in STOP_WORDS and not is_filler(w) for w in own):
+            near = thesaurus_neighbours(found[1], lexicon)
+            if near:
+                text = " ".join(own)
+                stems_ = tuple(stem(w) for w in own if w not in STOP_WORDS)
+                alternatives = [Alternative(tuple(own), stems_), *meaning_alternatives(near)]
+                parsed.meanings[text] = [w for w, _ in near]
+                groups.append(Group(text, unique(alternatives), similarity=near[0][1]))
+                taken.update(range(i, i + len(own)))
+                i += len(own)
+                continue
+        i += 1
+    return groups, taken
+
+
 def parse(text: str, *, typing: bool = False) -> ParsedQuery:
     """Parse a query; with `typing`, the last word may be unfinished (suggestions)."""
     text = text[:MAX_QUERY_LENGTH]
     all_words = words(text)[: MAX_WORDS * 3]
+    parsed = ParsedQuery(text=" ".join(text.split()))
+    lexicon = spelling.lexicon()
+    idioms, taken = ([], set()) if typing else idiom_groups(all_words, lexicon, parsed)
+    free = [w for i, w in enumerate(all_words) if i not in taken]
     # One group per word, however many forms of it the query has («друг другу»).
-    by_stem = {stem(w): w for w in reversed(all_words) if w not in STOP_WORDS}
-    content = list(dict.fromkeys(by_stem[stem(w)] for w in all_words if w not in STOP_WORDS))
+    by_stem = {stem(w): w for w in reversed(free) if w not in STOP_WORDS}
+    content = list(dict.fromkeys(by_stem[stem(w)] for w in free if w not in STOP_WORDS))
     # Filler counts only when the query is nothing else («что делать»).
     query_words = ([w for w in content if not is_filler(w)] or content)[:MAX_WORDS]
-    parsed = ParsedQuery(text=" ".join(text.split()))
+    for group in idioms:
+        weigh(group, lexicon)
+        parsed.groups.append(group)
     if not query_words:
         return parsed
-    lexicon = spelling.lexicon()
     table = synonyms.table()
     query_stems = [stem(w) for w in query_words]
     last_unfinished = typing and not text[-1:].isspace()

@@ -120,6 +120,11 @@ ROOT_SUFFIXES = sorted(
 )
 # Consonants that alternate at the end of a root («угроза» ↔ «угрожать», «плакать» ↔ «плач»).
 ALTERNATIONS = str.maketrans({"ж": "з", "ч": "к", "ш": "с", "щ": "с"})
+# What else a folded final consonant may stand for, both ways: «ч» (folded to «к») and «щ»
+# (folded to «с») alternate with «т» too, «ж» (folded to «з») with «д» and «г». Only for roots
+# this long: «плат» (платить) and «плак» (плакать, плач) must not meet.
+ALTERNATING = {"т": "кс", "к": "т", "с": "т", "з": "дг", "д": "з", "г": "з"}
+MIN_ALTERNATING_ROOT = 5
 MIN_ROOT_LETTERS = 3
 VERB_ENDINGS = ("ть", "ться", "ти", "тись", "чь", "чься")
 
@@ -177,6 +182,11 @@ def related_keys(word_roots: Roots) -> list[tuple[str, str]]:
     # «нахамить», but «суд» does not meet «обсудить». Longer roots say enough on their own:
     # «обещание» meets «пообещать».
     keys = [("whole", word_roots.whole)]
+    if len(word_roots.whole) >= MIN_ALTERNATING_ROOT:
+        # «ответ» ↔ «отвечать», «возврат» ↔ «возвращать»: a long root's final consonant may
+        # alternate with another than the one it folds to (`ALTERNATIONS`).
+        base, last = word_roots.whole[:-1], word_roots.whole[-1]
+        keys += [("whole", base + other) for other in ALTERNATING.get(last, "")]
     if word_roots.verb or len(word_roots.whole) > MIN_ROOT_LETTERS:
         keys.append(("bare", word_roots.whole))
     if word_roots.bare:

@@ -60,19 +60,24 @@ class WordVectors:
     vectors: dict[str, np.ndarray | None] = {}  # one cache per process
 
     @classmethod
-    def get(cls, word: str, lexicon: spelling.Lexicon) -> np.ndarray | None:
+    def get(
+        cls, word: str, lexicon: spelling.Lexicon, *, enriched: bool = False
+    ) -> np.ndarray | None:
+        """With `enriched` (a query word no entry holds), the vector leans towards the word's
+        synonyms in the thesaurus (`meaning.enriched_vector`)."""
         if cls.lexicon is not lexicon or len(cls.vectors) > MAX_CACHED_WORDS:
             cls.lexicon, cls.vectors = lexicon, {}
-        if word not in cls.vectors:
+        key = f"+{word}" if enriched else word
+        if key not in cls.vectors:
             vector = None
             if word not in STOP_WORDS and not is_filler(word):
-                vector = meaning.vector(word)
+                vector = meaning.enriched_vector(word) if enriched else meaning.vector(word)
             if vector is not None:
                 documents = max(lexicon.documents, 1)
                 weight = math.log(1 + documents / (1 + lexicon.document_count(word)))
                 vector = vector * (weight / (np.linalg.norm(vector) + 1e-9))
-            cls.vectors[word] = vector
-        return cls.vectors[word]
+            cls.vectors[key] = vector
+        return cls.vectors[key]
 
 
 def unit(vectors: list[np.ndarray]) -> np.ndarray | None:
@@ -196,7 +201,9 @@ def query_words(parsed: ParsedQuery) -> list[str]:
 def query_word_vectors(parsed: ParsedQuery) -> list[np.ndarray]:
     """The weighted vectors of the query's words (see `query_words`) that have one."""
     lexicon = spelling.lexicon()
-    found = [WordVectors.get(w, lexicon) for w in query_words(parsed)]
+    # Words no entry holds: those read by meaning, and those not understood at all.
+    unheld = {*parsed.meanings, *parsed.ignored_words}
+    found = [WordVectors.get(w, lexicon, enriched=w in unheld) for w in query_words(parsed)]
     return [v for v in found if v is not None]
 
 

@@ -57,6 +57,17 @@ def test_noun_verb_and_prefixed_verb_of_one_root_join_and_words_sharing_letters_
     assert results.hits == [] and results.ignored_words == ["суд"]
 
 
+def test_roots_meet_across_alternating_consonants_and_short_roots_do_not(client):
+    indexed(title="Шаблон ответа покупателю", summary="Что написать, когда ждут долго.")
+    indexed(title="Возврат товара без чека", summary="Принимаем по паспорту.")
+    indexed(title="Покупатель плачет в зале", summary="Отведите его в сторону.")
+    data = api(client, q="отвечать покупателю")  # «ответ» ↔ «отвечать»: т ↔ ч
+    assert api_titles(data)[0] == "Шаблон ответа покупателю"
+    assert api_titles(api(client, q="возвращать"))[0] == "Возврат товара без чека"  # т ↔ щ
+    # «платить» and «плакать» (плач) alternate the same way, but their roots are too short.
+    assert "Покупатель плачет в зале" not in api_titles(api(client, q="платить"))
+
+
 # 2. Keyboard layout
 
 
