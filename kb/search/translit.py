@@ -109,6 +109,8 @@ def read_word(word: str, is_known: Callable[[str], int]) -> str | None:
     unknown word, more for a better-known one); None when no reading is known."""
     best, best_rank = None, 0
     for reading in readings(word):
+        if not reading:  # only apostrophes (soft and hard signs) read as nothing
+            continue
         # A soft sign at the end is often left out («svyaz» is «связь»).
         soft = [reading + "ь"] if reading[-1] in SOFT_ENDINGS and word[-1] != "'" else []
         for candidate in (reading, *soft):
