@@ -40,6 +40,14 @@ def test_latin_spellings_of_russian_sounds_are_read(latin, russian):
     assert translit.read_word(latin, lambda w: int(w == russian)) == russian
 
 
+@pytest.mark.parametrize("marks", ["'", "''", "'" * 3])
+def test_a_word_of_apostrophes_alone_reads_as_signs_or_nothing(marks):
+    """Found by hypothesis (test_any_text_at_all_is_safe): apostrophes read as soft or hard
+    signs, or as nothing, and nothing has no last letter to soften."""
+    assert translit.read_word(marks, lambda w: 0) is None
+    assert translit.read_word(marks, lambda w: int(set(w) == {"ь"})) == "ь" * len(marks)
+
+
 def test_a_transliterated_query_finds_its_entry_and_says_what_was_searched(client, seeded):
     data = api(client, q="klient umer")
     assert data["converted_query"] == "клиент умер"
