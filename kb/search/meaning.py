@@ -10,7 +10,6 @@ the indexed words' vectors are rebuilt when the index changes.
 
 import bisect
 import functools
-import importlib.util
 import logging
 import threading
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.core.packages import installed_file
 from kb.search import spelling, synonyms, thesaurus
 from kb.search.russian import CYRILLIC_WORD, STOP_WORDS, is_filler, lemma, roots, stem
 
@@ -44,11 +44,7 @@ MIN_BORROWED_ROOT = 5
 
 def model_path() -> Path | None:
     """The navec file inside the installed `natasha` package (found without importing it)."""
-    spec = importlib.util.find_spec("natasha")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / MODEL_FILE
-    return path if path.exists() else None
+    return installed_file("natasha", MODEL_FILE)
 
 
 _lock = threading.Lock()

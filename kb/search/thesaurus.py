@@ -15,7 +15,6 @@ thesaurus cannot tell which one is meant), so callers weigh them below the word 
 """
 
 import functools
-import importlib.util
 import logging
 import re
 import sqlite3
@@ -25,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from kb.core.packages import installed_file
 
 logger = logging.getLogger(__name__)
 
@@ -46,11 +47,7 @@ LABEL = re.compile(r"\{\{[^}]*\}\}")
 
 def data_path() -> Path | None:
     """The thesaurus file inside the installed `wiki_ru_wordnet` package (not imported)."""
-    spec = importlib.util.find_spec("wiki_ru_wordnet")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / DATA_FILE
-    return path if path.exists() else None
+    return installed_file("wiki_ru_wordnet", DATA_FILE)
 
 
 def normal(word: str) -> str:

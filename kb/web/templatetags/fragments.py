@@ -31,12 +31,27 @@ from kb.web.invalidation import page_scopes
 register = template.Library()
 
 
-class SharedNode(template.Node):
+class PartNode(template.Node):
+    """A part of a page kept once made, by its name and the values given."""
+
     def __init__(self, nodelist: NodeList, name: str, vary_on: list[FilterExpression]) -> None:
         self.nodelist = nodelist
         self.name = name
         self.vary_on = vary_on
 
+
+def parse_part(parser: Parser, token: Token, node: type[PartNode]) -> PartNode:
+    """`{% tag "name" value… %}…{% endtag %}`."""
+    bits = token.split_contents()
+    tag = bits[0]
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f'{{% {tag} %}} needs a name: {{% {tag} "name" %}}')
+    nodelist = parser.parse((f"end{tag}",))
+    parser.delete_first_token()
+    return node(nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+class SharedNode(PartNode):
     def render(self, context: template.Context) -> str:
         request = context.get("request")
         if request is None:  # rendered outside a request (an e-mail): nothing to key it by
@@ -51,27 +66,16 @@ class SharedNode(template.Node):
 
 
 @register.tag
-def shared(parser: Parser, token: Token) -> SharedNode:
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError('{% shared %} needs a name: {% shared "name" %}')
-    nodelist = parser.parse(("endshared",))
-    parser.delete_first_token()
-    name = bits[1].strip("\"'")
-    return SharedNode(nodelist, name, [parser.compile_filter(bit) for bit in bits[2:]])
+def shared(parser: Parser, token: Token) -> PartNode:
+    return parse_part(parser, token, SharedNode)
 
 
 MAX_FRAME_PARTS = 2048  # values come from pages, not from requests: a bound all the same
 
 
-class FrameNode(template.Node):
+class FrameNode(PartNode):
     made: dict[tuple, str] = {}
     lock = threading.Lock()
-
-    def __init__(self, nodelist: NodeList, name: str, vary_on: list[FilterExpression]) -> None:
-        self.nodelist = nodelist
-        self.name = name
-        self.vary_on = vary_on
 
     def render(self, context: template.Context) -> str:
         values = tuple(str(value.resolve(context)) for value in self.vary_on)
@@ -87,14 +91,8 @@ class FrameNode(template.Node):
 
 
 @register.tag
-def frame(parser: Parser, token: Token) -> FrameNode:
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError('{% frame %} needs a name: {% frame "name" %}')
-    nodelist = parser.parse(("endframe",))
-    parser.delete_first_token()
-    name = bits[1].strip("\"'")
-    return FrameNode(nodelist, name, [parser.compile_filter(bit) for bit in bits[2:]])
+def frame(parser: Parser, token: Token) -> PartNode:
+    return parse_part(parser, token, FrameNode)
 
 
 @receiver(setting_changed)
