@@ -52,11 +52,19 @@ SEARCH_VIEWS = frozenset({"kb:search", "api:search_entries", "api:suggest_entrie
 
 
 def page_scopes(request: HttpRequest) -> tuple[str, ...]:
-    """What the page at the request's address shows, as scopes ("content" always first)."""
+    """What the page at the request's address shows, as scopes ("content" always first); kept
+    on the request, as the page caches and each of the page's shared parts ask."""
+    kept = getattr(request, "page_scopes_of", None)
+    if kept is None or kept[0] != request.path_info:
+        kept = request.page_scopes_of = (request.path_info, scopes_at(request.path_info))
+    return kept[1]
+
+
+def scopes_at(path: str) -> tuple[str, ...]:
     try:
         # Before the language middleware: an /en/ address resolves in its own language.
-        with translation.override(translation.get_language_from_path(request.path_info)):
-            match = resolve(request.path_info)
+        with translation.override(translation.get_language_from_path(path)):
+            match = resolve(path)
     except Resolver404:
         return (CONTENT, ENTRIES)
     name, kwargs = match.view_name, match.kwargs

@@ -150,3 +150,20 @@ def test_the_frame_is_made_once_per_language_and_follows_the_page(client, settin
     assert f'href="{rules}" aria-current="page"' not in situations
     english = client.get("/en" + rules).content.decode()
     assert ">Situations<" in english and ">Ситуации<" in situations
+
+
+def test_a_page_and_its_shared_parts_resolve_its_address_once(editor_client, entries, monkeypatch):
+    """The page caches and every shared part ask what the page shows: it is kept on the request."""
+    from kb.web import invalidation
+
+    resolved: list[str] = []
+    real = invalidation.scopes_at
+
+    def counted(path: str) -> tuple[str, ...]:
+        resolved.append(path)
+        return real(path)
+
+    monkeypatch.setattr(invalidation, "scopes_at", counted)
+    url = reverse("kb:home")
+    assert editor_client.get(url).status_code == 200
+    assert resolved == [url]
